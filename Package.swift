@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Release builds pass -Ounchecked-free defaults; see README "Build flags" for the CPU flags that matter.
+let package = Package(
+    name: "omni",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "omni", targets: ["OmniCLI"]),
+        .executable(name: "omni-sim", targets: ["OmniSimCLI"]),
+        .executable(name: "omni-bench", targets: ["OmniBenchCLI"]),
+        .library(name: "OmniEngine", targets: ["OmniEngine"]),
+        .library(name: "OmniSim", targets: ["OmniSim"]),
+        .library(name: "OmniBench", targets: ["OmniBench"]),
+    ],
+    targets: [
+        // System libraries, each behind its own shim.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "CHDF5", path: "Sources/CHDF5",
+                cSettings: [.unsafeFlags(["-I/usr/include/hdf5/serial"])],
+                linkerSettings: [.unsafeFlags(["-L/usr/lib/x86_64-linux-gnu/hdf5/serial", "-L/usr/lib/aarch64-linux-gnu/hdf5/serial"]), .linkedLibrary("hdf5")]),
+
+        // Engine building blocks.
+        .target(name: "OmniKernels", dependencies: ["CBLAS"],
+                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(name: "OmniTokenizer"),
+        .target(name: "OmniJinja"),
+        .target(name: "OmniEngine", dependencies: ["OmniKernels", "OmniTokenizer", "OmniJinja"]),
+        .target(name: "OmniSim", dependencies: ["OmniEngine"]),
+        .target(name: "OmniBench", dependencies: ["OmniEngine", "OmniSim"]),
+
+        // Command-line tools.
+        .executableTarget(name: "OmniCLI", dependencies: ["OmniEngine"]),
+        .executableTarget(name: "OmniSimCLI", dependencies: ["OmniSim"]),
+        .executableTarget(name: "OmniBenchCLI", dependencies: ["OmniBench"]),
+
+        // One test target per module.
+        .testTarget(name: "OmniKernelsTests", dependencies: ["OmniKernels"]),
+        .testTarget(name: "OmniTokenizerTests", dependencies: ["OmniTokenizer"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "OmniJinjaTests", dependencies: ["OmniJinja"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "OmniEngineTests", dependencies: ["OmniEngine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "OmniSimTests", dependencies: ["OmniSim"]),
+        .testTarget(name: "OmniBenchTests", dependencies: ["OmniBench"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// OmniJinja module.

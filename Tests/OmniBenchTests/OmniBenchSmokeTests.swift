@@ -1,0 +1,4 @@
+import Testing
+@testable import OmniBench
+
+@Test func OmniBenchLinks() {}

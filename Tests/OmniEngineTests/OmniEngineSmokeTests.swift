@@ -1,0 +1,4 @@
+import Testing
+@testable import OmniEngine
+
+@Test func OmniEngineLinks() {}

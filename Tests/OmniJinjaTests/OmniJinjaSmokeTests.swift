@@ -1,0 +1,4 @@
+import Testing
+@testable import OmniJinja
+
+@Test func OmniJinjaLinks() {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import OmniKernels
+
+@Test func OmniKernelsLinks() {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import OmniSim
+
+@Test func OmniSimLinks() {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import OmniTokenizer
+
+@Test func OmniTokenizerLinks() {}
