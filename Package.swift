@@ -27,19 +27,21 @@ let package = Package(
         .target(name: "OmniTokenizer"),
         .target(name: "OmniJinja"),
         .target(name: "OmniEngine", dependencies: ["OmniKernels", "OmniTokenizer", "OmniJinja"]),
+        .target(name: "OmniCommandLine"),
         .target(name: "OmniSim", dependencies: ["OmniEngine"]),
         .target(name: "OmniBench", dependencies: ["OmniEngine", "OmniSim"]),
 
         // Command-line tools.
-        .executableTarget(name: "OmniCLI", dependencies: ["OmniEngine"]),
-        .executableTarget(name: "OmniSimCLI", dependencies: ["OmniSim"]),
-        .executableTarget(name: "OmniBenchCLI", dependencies: ["OmniBench"]),
+        .executableTarget(name: "OmniCLI", dependencies: ["OmniEngine", "OmniCommandLine"]),
+        .executableTarget(name: "OmniSimCLI", dependencies: ["OmniSim", "OmniCommandLine"]),
+        .executableTarget(name: "OmniBenchCLI", dependencies: ["OmniBench", "OmniCommandLine"]),
 
         // One test target per module.
         .testTarget(name: "OmniKernelsTests", dependencies: ["OmniKernels"]),
         .testTarget(name: "OmniTokenizerTests", dependencies: ["OmniTokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OmniJinjaTests", dependencies: ["OmniJinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OmniEngineTests", dependencies: ["OmniEngine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "OmniCommandLineTests", dependencies: ["OmniCommandLine"]),
         .testTarget(name: "OmniSimTests", dependencies: ["OmniSim"]),
         .testTarget(name: "OmniBenchTests", dependencies: ["OmniBench"]),
     ]

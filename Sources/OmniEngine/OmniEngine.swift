@@ -1,1 +1,0 @@
-// OmniEngine module.

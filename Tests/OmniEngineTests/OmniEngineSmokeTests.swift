@@ -1,4 +1,0 @@
-import Testing
-@testable import OmniEngine
-
-@Test func OmniEngineLinks() {}
