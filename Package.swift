@@ -22,7 +22,9 @@ let package = Package(
                 linkerSettings: [.unsafeFlags(["-L/usr/lib/x86_64-linux-gnu/hdf5/serial", "-L/usr/lib/aarch64-linux-gnu/hdf5/serial"]), .linkedLibrary("hdf5")]),
 
         // Engine building blocks.
-        .target(name: "OmniKernels", dependencies: ["CBLAS"],
+        .target(name: "OmniKernelsC", dependencies: ["CBLAS"], path: "Sources/OmniKernelsC",
+                cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "OmniKernels", dependencies: ["CBLAS", "OmniKernelsC"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "OmniTokenizer"),
         .target(name: "OmniJinja"),

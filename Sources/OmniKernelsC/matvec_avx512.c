@@ -1,0 +1,117 @@
+// AVX-512 kernels: weight loads that widen F16/BF16 to f32 in registers, the matvec row kernel
+// and the bulk conversion. Compiled for AVX-512 via target attributes; only called after
+// runtime detection.
+#include "internal.h"
+#if OMK_X86
+#include <immintrin.h>
+
+OMK_TARGET_AVX512 static inline __m512 load16_f32(const void *p, int64_t i) {
+    return _mm512_loadu_ps((const float *)p + i);
+}
+OMK_TARGET_AVX512 static inline __m512 load16_f16(const void *p, int64_t i) {
+    return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)((const uint16_t *)p + i)));
+}
+OMK_TARGET_AVX512 static inline __m512 load16_bf16(const void *p, int64_t i) {
+    __m512i wide = _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)((const uint16_t *)p + i)));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(wide, 16));
+}
+OMK_TARGET_AVX512 static inline __m512 mload16_f32(const void *p, int64_t i, __mmask16 m) {
+    return _mm512_maskz_loadu_ps(m, (const float *)p + i);
+}
+OMK_TARGET_AVX512 static inline __m512 mload16_f16(const void *p, int64_t i, __mmask16 m) {
+    return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, (const uint16_t *)p + i));
+}
+OMK_TARGET_AVX512 static inline __m512 mload16_bf16(const void *p, int64_t i, __mmask16 m) {
+    __m512i wide = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(m, (const uint16_t *)p + i));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(wide, 16));
+}
+
+// Four rows at a time share each x load; two accumulators per row hide FMA latency.
+#define OMK_DEFINE_MATVEC512(NAME, LOAD, MLOAD, ESIZE)                                                    \
+    OMK_TARGET_AVX512 static void NAME(const omk_matrix *w, const float *x, float *y, int64_t r0,         \
+                                       int64_t r1) {                                                     \
+        const int64_t cols = w->cols;                                                                    \
+        const char *base = (const char *)w->base;                                                        \
+        const int64_t stride = cols * (ESIZE);                                                           \
+        const int64_t main_end = cols & ~(int64_t)31;                                                    \
+        int64_t r = r0;                                                                                  \
+        for (; r + 4 <= r1; r += 4) {                                                                    \
+            const void *p0 = base + r * stride, *p1 = base + (r + 1) * stride;                           \
+            const void *p2 = base + (r + 2) * stride, *p3 = base + (r + 3) * stride;                     \
+            __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;                                  \
+            __m512 b0 = a0, b1 = a0, b2 = a0, b3 = a0;                                                   \
+            int64_t c = 0;                                                                               \
+            for (; c < main_end; c += 32) {                                                              \
+                __m512 xa = _mm512_loadu_ps(x + c), xb = _mm512_loadu_ps(x + c + 16);                    \
+                a0 = _mm512_fmadd_ps(LOAD(p0, c), xa, a0);                                               \
+                a1 = _mm512_fmadd_ps(LOAD(p1, c), xa, a1);                                               \
+                a2 = _mm512_fmadd_ps(LOAD(p2, c), xa, a2);                                               \
+                a3 = _mm512_fmadd_ps(LOAD(p3, c), xa, a3);                                               \
+                b0 = _mm512_fmadd_ps(LOAD(p0, c + 16), xb, b0);                                          \
+                b1 = _mm512_fmadd_ps(LOAD(p1, c + 16), xb, b1);                                          \
+                b2 = _mm512_fmadd_ps(LOAD(p2, c + 16), xb, b2);                                          \
+                b3 = _mm512_fmadd_ps(LOAD(p3, c + 16), xb, b3);                                          \
+            }                                                                                            \
+            for (; c < cols; c += 16) {                                                                  \
+                int64_t left = cols - c;                                                                 \
+                __mmask16 m = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1u);           \
+                __m512 xa = _mm512_maskz_loadu_ps(m, x + c);                                             \
+                a0 = _mm512_fmadd_ps(MLOAD(p0, c, m), xa, a0);                                           \
+                a1 = _mm512_fmadd_ps(MLOAD(p1, c, m), xa, a1);                                           \
+                a2 = _mm512_fmadd_ps(MLOAD(p2, c, m), xa, a2);                                           \
+                a3 = _mm512_fmadd_ps(MLOAD(p3, c, m), xa, a3);                                           \
+            }                                                                                            \
+            y[r] = _mm512_reduce_add_ps(_mm512_add_ps(a0, b0));                                          \
+            y[r + 1] = _mm512_reduce_add_ps(_mm512_add_ps(a1, b1));                                      \
+            y[r + 2] = _mm512_reduce_add_ps(_mm512_add_ps(a2, b2));                                      \
+            y[r + 3] = _mm512_reduce_add_ps(_mm512_add_ps(a3, b3));                                      \
+        }                                                                                                \
+        for (; r < r1; r++) {                                                                            \
+            const void *p0 = base + r * stride;                                                          \
+            __m512 a0 = _mm512_setzero_ps(), b0 = a0;                                                    \
+            int64_t c = 0;                                                                               \
+            for (; c < main_end; c += 32) {                                                              \
+                a0 = _mm512_fmadd_ps(LOAD(p0, c), _mm512_loadu_ps(x + c), a0);                           \
+                b0 = _mm512_fmadd_ps(LOAD(p0, c + 16), _mm512_loadu_ps(x + c + 16), b0);                 \
+            }                                                                                            \
+            for (; c < cols; c += 16) {                                                                  \
+                int64_t left = cols - c;                                                                 \
+                __mmask16 m = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1u);           \
+                a0 = _mm512_fmadd_ps(MLOAD(p0, c, m), _mm512_maskz_loadu_ps(m, x + c), a0);              \
+            }                                                                                            \
+            y[r] = _mm512_reduce_add_ps(_mm512_add_ps(a0, b0));                                          \
+        }                                                                                                \
+    }
+
+OMK_DEFINE_MATVEC512(matvec_f32, load16_f32, mload16_f32, 4)
+OMK_DEFINE_MATVEC512(matvec_f16, load16_f16, mload16_f16, 2)
+OMK_DEFINE_MATVEC512(matvec_bf16, load16_bf16, mload16_bf16, 2)
+
+void omk_matvec_rows_avx512(const omk_matrix *w, const float *x, float *y, int64_t r0, int64_t r1) {
+    switch (w->dtype) {
+    case OMK_F32: matvec_f32(w, x, y, r0, r1); return;
+    case OMK_F16: matvec_f16(w, x, y, r0, r1); return;
+    case OMK_BF16: matvec_bf16(w, x, y, r0, r1); return;
+    }
+}
+
+OMK_TARGET_AVX512 void omk_to_f32_avx512(const void *src, omk_dtype dtype, int64_t count, float *dst) {
+    int64_t i = 0;
+    switch (dtype) {
+    case OMK_F32:
+        memmove(dst, src, (size_t)count * sizeof(float));
+        return;
+    case OMK_F16:
+        for (; i + 16 <= count; i += 16) _mm512_storeu_ps(dst + i, load16_f16(src, i));
+        break;
+    case OMK_BF16:
+        for (; i + 16 <= count; i += 16) _mm512_storeu_ps(dst + i, load16_bf16(src, i));
+        break;
+    }
+    if (i < count) {
+        __mmask16 m = (__mmask16)((1u << (count - i)) - 1u);
+        __m512 v = dtype == OMK_F16 ? mload16_f16(src, i, m) : mload16_bf16(src, i, m);
+        _mm512_mask_storeu_ps(dst + i, m, v);
+    }
+}
+#endif

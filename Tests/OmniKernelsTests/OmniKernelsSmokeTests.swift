@@ -1,4 +1,0 @@
-import Testing
-@testable import OmniKernels
-
-@Test func OmniKernelsLinks() {}
