@@ -41,7 +41,7 @@ public enum GenerateBenchmark {
         var prefill: [Double] = [], decode: [Double] = []
         for r in 0..<repeats {
             let request = GenerationRequest(promptTokens: prompt, maxTokens: decodeTokens + 1, ignoreEOS: true)
-            let result = try generator.generate(request, tokenizer: nil)
+            let result = try generator.generate(request)
             prefill.append(result.timings.prefillTokensPerSecond)
             decode.append(result.timings.decodeTokensPerSecond)
             log(String(format: "  run %d/%d: prefill %.1f tok/s, decode %.2f tok/s", r + 1, repeats,

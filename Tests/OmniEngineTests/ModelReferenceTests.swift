@@ -34,7 +34,7 @@ import Testing
         #expect(worst <= 1e-4, "\(name): max |logit difference| \(worst)")
     }
 
-    @Test(arguments: f32Fixtures.filter { $0 != "llama-dynamic" } + halfFixtures)
+    @Test(arguments: f32Fixtures + halfFixtures)
     func greedyTokensMatchTransformers(_ name: String) throws {
         let reference = try Fixtures.reference(name)
         guard let greedy = reference["greedy"] as? [String: Any] else {
@@ -45,7 +45,7 @@ import Testing
         let expected = (greedy["output_ids"] as? [Any] ?? []).ints
         let maxNew = (greedy["max_new_tokens"] as? NSNumber)?.intValue ?? expected.count
         let generator = try Generator(checkpoint: Checkpoint(directory: Fixtures.model(name)))
-        let result = try generator.generate(GenerationRequest(promptTokens: prompt, maxTokens: maxNew, ignoreEOS: true), tokenizer: nil)
+        let result = try generator.generate(GenerationRequest(promptTokens: prompt, maxTokens: maxNew, ignoreEOS: true))
         #expect(result.tokens == expected)
         #expect(result.finishReason == .length)
     }
@@ -98,7 +98,7 @@ import Testing
             _ = try generator.makeCaches(capacity: limit + 1)
         }
         let request = GenerationRequest(promptTokens: Array(repeating: 1, count: limit), maxTokens: 4)
-        #expect(throws: EngineError.self) { _ = try generator.generate(request, tokenizer: nil) }
+        #expect(throws: EngineError.self) { _ = try generator.generate(request) }
         let caches = try generator.makeCaches(capacity: 4)
         #expect(throws: EngineError.invalidTokenId(id: checkpoint.config.vocabSize, vocabularySize: checkpoint.config.vocabSize)) {
             _ = try generator.logits(for: [checkpoint.config.vocabSize], caches: caches)

@@ -34,15 +34,18 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     public var qkNorm: Bool
     /// Sliding-window attention width in tokens (Mistral), nil for full attention.
     public var slidingWindow: Int?
+    /// For each layer, whether it uses `slidingWindow` (false everywhere for full attention).
+    public var slidingWindowLayers: [Bool]
     /// The dtype the checkpoint declares (`torch_dtype` / `dtype`), informational.
     public var torchDType: String?
     public var bosTokenId: Int?
     public var eosTokenIds: [Int]
 
-    /// Largest position the model may attend to, after RoPE context extension.
+    /// Largest sequence the model may process. Dynamic NTK scaling exists to run past
+    /// `max_position_embeddings` and transformers sets no bound on it; OMNI allows 8x.
     public var contextLimit: Int {
         if let scaling = ropeScaling, scaling.kind == .dynamic {
-            return Int(Double(maxPositionEmbeddings) * scaling.factor)
+            return maxPositionEmbeddings * 8
         }
         return maxPositionEmbeddings
     }
@@ -110,26 +113,48 @@ extension ModelConfig {
             throw CheckpointError.invalidConfig(file: file, key: "head_dim", reason: "\(headDim) must be even for RoPE")
         }
         let attentionBias = try reader.optionalBool("attention_bias") ?? false
+        let layers = try reader.positiveInt("num_hidden_layers")
+        // Which layers use a sliding window. transformers 5 writes `layer_types`; older configs
+        // say it per family (Mistral: every layer when `sliding_window` is set; Qwen: layers from
+        // `max_window_layers` on, only when `use_sliding_window` is true).
         var slidingWindow: Int? = nil
-        if family == .mistral {
-            slidingWindow = try reader.optionalPositiveInt("sliding_window")
-        } else if family == .qwen2 || family == .qwen3 {
-            // Qwen applies a window only when use_sliding_window is set, and then only to layers
-            // from max_window_layers on; OMNI supports the common all-or-nothing case.
-            if try reader.optionalBool("use_sliding_window") == true {
-                let window = try reader.optionalPositiveInt("sliding_window")
-                let maxWindowLayers = try reader.optionalInt("max_window_layers") ?? 0
-                if window != nil && maxWindowLayers > 0 {
-                    throw CheckpointError.invalidConfig(file: file, key: "use_sliding_window",
-                        reason: "per-layer sliding windows (max_window_layers \(maxWindowLayers)) are not supported")
+        var slidingLayers = [Bool](repeating: false, count: layers)
+        let window = try reader.optionalPositiveInt("sliding_window")
+        if let types = try reader.optionalStringArray("layer_types") {
+            guard types.count == layers else {
+                throw CheckpointError.invalidConfig(file: file, key: "layer_types", reason: "lists \(types.count) layers, num_hidden_layers is \(layers)")
+            }
+            for (i, t) in types.enumerated() {
+                switch t {
+                case "full_attention": break
+                case "sliding_attention": slidingLayers[i] = true
+                default:
+                    throw CheckpointError.invalidConfig(file: file, key: "layer_types[\(i)]", reason: "'\(t)' is not supported (full_attention, sliding_attention)")
+                }
+            }
+            if slidingLayers.contains(true) {
+                guard let window else {
+                    throw CheckpointError.invalidConfig(file: file, key: "sliding_window", reason: "is missing but layer_types has sliding_attention layers")
                 }
                 slidingWindow = window
             }
+        } else if family == .mistral, let window {
+            slidingWindow = window
+            slidingLayers = [Bool](repeating: true, count: layers)
+        } else if (family == .qwen2 || family == .qwen3), try reader.optionalBool("use_sliding_window") == true, let window {
+            let maxWindowLayers = try reader.optionalInt("max_window_layers") ?? 0
+            slidingWindow = window
+            for i in 0..<layers where i >= maxWindowLayers { slidingLayers[i] = true }
         }
+        if !slidingLayers.contains(true) { slidingWindow = nil }
         let eos = try reader.optionalIntList("eos_token_id") ?? []
 
         let vocab = try reader.positiveInt("vocab_size")
-        let layers = try reader.positiveInt("num_hidden_layers")
+        // transformers 5 nests rope_theta and the scaling in `rope_parameters`.
+        let ropeParameters = dict["rope_parameters"]?.objectValue
+        let ropeTheta = try reader.optionalDouble("rope_theta")
+            ?? JSONFieldReader(dict: ropeParameters ?? [:], file: file, prefix: "rope_parameters.").optionalDouble("rope_theta")
+            ?? 10000
         let config = ModelConfig(
             family: family,
             architecture: archs.first ?? (modelType ?? family.rawValue),
@@ -141,8 +166,8 @@ extension ModelConfig {
             numKVHeads: kvHeads,
             headDim: headDim,
             rmsNormEps: Float(try reader.optionalDouble("rms_norm_eps") ?? 1e-6),
-            ropeTheta: try reader.optionalDouble("rope_theta") ?? 10000,
-            ropeScaling: try parseRopeScaling(dict["rope_scaling"], file: file),
+            ropeTheta: ropeTheta,
+            ropeScaling: try parseRopeScaling(dict["rope_scaling"] ?? dict["rope_parameters"], file: file),
             maxPositionEmbeddings: try reader.optionalPositiveInt("max_position_embeddings") ?? 2048,
             tieWordEmbeddings: try reader.optionalBool("tie_word_embeddings") ?? false,
             qkvBias: family == .qwen2 ? true : attentionBias,
@@ -150,7 +175,8 @@ extension ModelConfig {
             mlpBias: try reader.optionalBool("mlp_bias") ?? false,
             qkNorm: family == .qwen3,
             slidingWindow: slidingWindow,
-            torchDType: (try reader.optionalString("torch_dtype")) ?? (try reader.optionalString("dtype")),
+            slidingWindowLayers: slidingLayers,
+            torchDType: try reader.optionalString("torch_dtype") ?? reader.optionalString("dtype"),
             bosTokenId: try reader.optionalInt("bos_token_id"),
             eosTokenIds: eos)
         return config

@@ -1,5 +1,4 @@
 import Foundation
-import OmniTokenizer
 
 /// Why generation ended, in OpenAI's words.
 public enum FinishReason: String, Sendable, Codable {
@@ -47,6 +46,12 @@ public struct GenerationResult: Sendable {
     public var timings: GenerationTimings
 }
 
+/// Turns generated token ids into text incrementally (never half a UTF-8 character).
+public protocol TokenTextDecoder {
+    mutating func append(_ id: Int) -> String
+    mutating func flush() -> String
+}
+
 /// Runs a chain of shards on one machine as one model: prefill, then decode token by token,
 /// with sampling, stop tokens, stop strings and streamed text.
 public final class Generator: @unchecked Sendable {
@@ -86,7 +91,7 @@ public final class Generator: @unchecked Sendable {
 
     /// Generates tokens. `onText` receives text as it becomes final (never half a UTF-8
     /// character, never part of a stop string) and returns false to cancel.
-    public func generate(_ request: GenerationRequest, tokenizer: Tokenizer?,
+    public func generate(_ request: GenerationRequest, detokenizer: (any TokenTextDecoder)? = nil,
                          onToken: ((Int) -> Void)? = nil,
                          onText: ((String) -> Bool)? = nil) throws -> GenerationResult {
         guard !request.promptTokens.isEmpty else { throw EngineError.emptyPrompt }
@@ -100,7 +105,7 @@ public final class Generator: @unchecked Sendable {
         let capacity = min(needed, limit)
         let caches = try makeCaches(capacity: capacity)
         var sampler = Sampler(parameters: request.sampling, promptTokens: request.promptTokens)
-        var detokenizer = tokenizer.map { StreamingDetokenizer(tokenizer: $0, skipSpecialTokens: true) }
+        var detokenizer = detokenizer
         var matcher = StopStringMatcher(stops: request.stopStrings)
         var timings = GenerationTimings()
         var generated: [Int] = []

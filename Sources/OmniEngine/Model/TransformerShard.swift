@@ -192,6 +192,8 @@ public final class TransformerShard: @unchecked Sendable {
         let group = c.numHeads / c.numKVHeads
         let scale = 1 / Float(d).squareRoot()
         let keys = cache.keys(layer: layer), values = cache.values(layer: layer)
+        let globalLayer = weights.layerRange.lowerBound + layer
+        let window = c.slidingWindowLayers[globalLayer] ? c.slidingWindow : nil
         for head in 0..<c.numHeads {
             let kvHead = head / group
             let scores = s.scores
@@ -201,7 +203,7 @@ public final class TransformerShard: @unchecked Sendable {
                           beta: 0, c: scores, ldc: total)
             for t in 0..<n {
                 let position = start + t
-                let low = c.slidingWindow.map { max(0, position - $0 + 1) } ?? 0
+                let low = window.map { max(0, position - $0 + 1) } ?? 0
                 let row = scores + t * total
                 for j in 0..<low { row[j] = 0 }
                 Kernels.softmax(row + low, count: position - low + 1)
