@@ -14,7 +14,7 @@ import tokenizers
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers, Regex
 
 sys.path.insert(0, os.path.dirname(__file__))
-from reference_corpus import REFERENCE_TEXTS  # noqa: E402
+from reference_corpus import REFERENCE_TEXTS, random_texts  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CACHE = os.path.join(ROOT, ".cache", "tokenizers")
@@ -145,7 +145,7 @@ def write_json(path, value):
 
 def reference_cases(tokenizer):
     cases = []
-    for text in REFERENCE_TEXTS:
+    for text in REFERENCE_TEXTS + random_texts():
         ids = tokenizer.encode(text, add_special_tokens=True).ids
         plain = tokenizer.encode(text, add_special_tokens=False).ids
         cases.append({

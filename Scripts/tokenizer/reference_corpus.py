@@ -47,3 +47,26 @@ REFERENCE_TEXTS = [
     "‘curly’ “quotes” — dash – en … ellipsis • bullet",
     "Sp ac e s\u3000and\u00a0\u00a0nbsp",
 ]
+
+
+def random_texts(seed=20261204, count=300):
+    """Random strings over a palette that stresses the pre-tokenizer patterns: letters of
+    several scripts, digits, whitespace runs, apostrophes, punctuation, marks, emoji."""
+    import random
+
+    rng = random.Random(seed)
+    palette = (
+        list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") * 3
+        + list("0123456789") * 3
+        + [" "] * 25 + ["\n"] * 5 + ["\t", "\r", "\r\n", "\u00a0", "\u3000", "\u2009"]
+        + list("'''\"!?.,;:-_()[]{}<>/\\@#$%^&*+=~`|")
+        + ["s", "t", "re", "ve", "m", "ll", "d", "S", "T", "RE", "LL", "ſ"]
+        + list("éüñçøåßœ") + list("日本語中文字한국어") + list("абвгдеж") + list("αβγδΣς")
+        + list("مرحباשלום") + ["\u0301", "\u0308", "\u0323", "\u200d", "\ufe0f"]
+        + ["😀", "👍🏽", "👩‍👩‍👧", "🇯🇵", "²", "½", "٣", "Ⅻ", "\ufffd", "\ue000", "\x00", "\x1b", "\x7f"]
+    )
+    texts = []
+    for _ in range(count):
+        length = rng.randint(1, 60)
+        texts.append("".join(rng.choice(palette) for _ in range(length)))
+    return texts
