@@ -29,14 +29,19 @@ public struct StreamingDetokenizer {
             return text
         }
         ids.append(id)
-        let text = Array(tokenizer.decode(ids, skipSpecialTokens: skipSpecialTokens).utf8)
-        // Hold back a trailing run of U+FFFD: it may be a character whose bytes are still coming.
-        var stable = text.count
-        let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
-        while stable >= releasedByteCount + 3, Array(text[(stable - 3)..<stable]) == replacement { stable -= 3 }
-        guard stable > releasedByteCount else { return "" }
-        let released = String(decoding: text[releasedByteCount..<stable], as: UTF8.self)
-        releasedByteCount = stable
+        // A trailing run of <0xXX> byte-fallback tokens decodes as a whole (all of it turns
+        // into U+FFFD while any character in it is incomplete), so hold the run back until a
+        // token that ends it arrives; everything before the run is final.
+        var stableCount = ids.count
+        while stableCount > 0, let token = tokenizer.token(forId: ids[stableCount - 1]),
+              Decoder.fallbackByte(token) != nil {
+            stableCount -= 1
+        }
+        guard stableCount > 0 else { return "" }
+        let text = Array(tokenizer.decode(Array(ids[..<stableCount]), skipSpecialTokens: skipSpecialTokens).utf8)
+        guard text.count > releasedByteCount else { return "" }
+        let released = String(decoding: text[releasedByteCount...], as: UTF8.self)
+        releasedByteCount = text.count
         return released
     }
 
