@@ -41,9 +41,9 @@ struct BPEModel: Sendable {
         idForTokenBytes.reserveCapacity(vocabMembers.count)
         var maxId = -1
         for member in vocabMembers {
-            guard case let .number(number) = member.value, number.rounded() == number, number >= 0, number < 16_777_216 else {
+            guard case let .number(number) = member.value, number.rounded() == number, number >= 0, number < 4_194_304 else {
                 throw .invalidValue(file: json.file, path: "\(vocabCursor.path).\(member.key)",
-                                    reason: "token id must be an integer in 0..<16777216")
+                                    reason: "token id must be an integer in 0..<4194304")
             }
             idForTokenBytes[Array(member.key.utf8)] = Int32(number)
             maxId = max(maxId, Int(number))

@@ -64,7 +64,7 @@ public final class Tokenizer: @unchecked Sendable {
         if let list = try root.optional("added_tokens") {
             for item in try list.array() {
                 let token = try AddedToken(json: item)
-                guard token.id < 16_777_216 else { throw try item.required("id").invalid("token id \(token.id) is too large") }
+                guard token.id < 4_194_304 else { throw try item.required("id").invalid("token id \(token.id) is too large") }
                 if !token.content.isEmpty { addedTokens.append(token) }
             }
         }
