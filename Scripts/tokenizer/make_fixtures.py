@@ -133,7 +133,45 @@ def train_custom_split(lines):
     trainer = trainers.BpeTrainer(vocab_size=800, special_tokens=["<|endoftext|>"],
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
     tokenizer.train_from_iterator(lines, trainer)
+    tokenizer.post_processor = processors.RobertaProcessing(("</s>", 0), ("<s>", 0))
     return json.loads(tokenizer.to_str())
+
+
+def train_split_behaviours(lines):
+    """Byte-level BPE behind the remaining Split behaviours (removed, contiguous, inverted
+    merged_with_previous), WhitespaceSplit-free Digits and GPT-2 regex in ByteLevel."""
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Split(Regex(r"[,;]"), behavior="removed"),
+        pre_tokenizers.Split(Regex(r"\d"), behavior="contiguous"),
+        pre_tokenizers.Split(Regex(r"[aeiou]"), behavior="merged_with_previous", invert=True),
+        pre_tokenizers.Digits(individual_digits=False),
+        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True),
+    ])
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=600, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+                                  show_progress=False)
+    tokenizer.train_from_iterator(lines, trainer)
+    return json.loads(tokenizer.to_str())
+
+
+def train_whitespace_split(lines):
+    """WhitespaceSplit then Metaspace, NFKD normalizer, unknown token without byte fallback."""
+    tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
+    tokenizer.normalizer = normalizers.NFKD()
+    tokenizer.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(),
+                                                       pre_tokenizers.Metaspace(prepend_scheme="always")])
+    tokenizer.decoder = decoders.Metaspace(prepend_scheme="always")
+    trainer = trainers.BpeTrainer(vocab_size=500, special_tokens=["<unk>"], limit_alphabet=60, show_progress=False)
+    tokenizer.train_from_iterator(lines, trainer)
+    return json.loads(tokenizer.to_str())
+
+
+def llama_with_ignore_merges(data):
+    """Llama 3's newer tokenizer.json sets ignore_merges; the fetched one predates that."""
+    data = dict(data)
+    data["model"] = dict(data["model"], ignore_merges=True)
+    return data
 
 
 def write_json(path, value):
@@ -173,6 +211,8 @@ def main():
         "metaspace_always": train_metaspace_always(lines),
         "gpt2_style": train_gpt2_style(lines),
         "custom_split": train_custom_split(lines),
+        "split_behaviours": train_split_behaviours(lines),
+        "whitespace_split": train_whitespace_split(lines),
     }
     for name, data in trained.items():
         write_json(os.path.join(FIXTURES, "trained", f"{name}.json"), data)
@@ -183,9 +223,25 @@ def main():
     for name in ["llama3.2", "qwen"]:
         path = os.path.join(CACHE, name, "tokenizer.json")
         tokenizer = Tokenizer.from_file(path)
+        check_transformers_agrees(name, tokenizer)
         write_json(os.path.join(FIXTURES, "reference", f"{name}.json"),
                    reference_document(name, tokenizer))
         print(f"{name}: vocab {tokenizer.get_vocab_size()}")
+    with open(os.path.join(CACHE, "llama3.2", "tokenizer.json"), encoding="utf-8") as handle:
+        variant = Tokenizer.from_str(json.dumps(llama_with_ignore_merges(json.load(handle))))
+    write_json(os.path.join(FIXTURES, "reference", "llama3.2_ignore_merges.json"),
+               reference_document("llama3.2_ignore_merges", variant))
+
+
+def check_transformers_agrees(name, tokenizer):
+    """transformers' tokenizer(text)["input_ids"] and decode must equal the tokenizers results."""
+    from transformers import AutoTokenizer
+
+    auto = AutoTokenizer.from_pretrained(os.path.join(CACHE, name))
+    for text in REFERENCE_TEXTS:
+        ids = auto(text)["input_ids"]
+        assert ids == tokenizer.encode(text).ids, (name, text)
+        assert auto.decode(ids) == tokenizer.decode(ids, skip_special_tokens=False), (name, text)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,11 @@ enum FixtureSupport {
     }()
 
     /// Tokenizers trained by Scripts/tokenizer/make_fixtures.py and committed.
-    static let trainedNames = ["llama2_style", "metaspace_first", "metaspace_always", "gpt2_style", "custom_split"]
-    /// Real tokenizers fetched by Scripts/tokenizer/fetch_tokenizers.sh into .cache/tokenizers.
-    static let realNames = ["llama3.2", "qwen"]
+    static let trainedNames = ["llama2_style", "metaspace_first", "metaspace_always", "gpt2_style", "custom_split",
+                               "split_behaviours", "whitespace_split"]
+    /// Real tokenizers fetched by Scripts/tokenizer/fetch_tokenizers.sh into .cache/tokenizers,
+    /// plus Llama 3.2 with `ignore_merges` switched on (as newer Llama 3 files have it).
+    static let realNames = ["llama3.2", "qwen", "llama3.2_ignore_merges"]
 
     struct MissingFixture: Error, CustomStringConvertible {
         let description: String
@@ -60,6 +62,14 @@ enum FixtureSupport {
             if trainedNames.contains(name) {
                 let url = fixturesDirectory.appendingPathComponent("trained/\(name).json")
                 return try Tokenizer(tokenizerJSON: Data(contentsOf: url))
+            }
+            if name == "llama3.2_ignore_merges" {
+                let url = try realTokenizerDirectory("llama3.2").appendingPathComponent("tokenizer.json")
+                let original = try String(contentsOf: url, encoding: .utf8)
+                let switched = original.replacingOccurrences(of: #""ignore_merges":false"#, with: #""ignore_merges":true"#)
+                    .replacingOccurrences(of: #""ignore_merges": false"#, with: #""ignore_merges": true"#)
+                guard switched != original else { throw MissingFixture(description: "\(url.path) has no ignore_merges: false to switch") }
+                return try Tokenizer(tokenizerJSON: Data(switched.utf8))
             }
             return try Tokenizer(directory: realTokenizerDirectory(name))
         }
