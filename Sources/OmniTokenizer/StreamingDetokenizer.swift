@@ -7,9 +7,11 @@ public struct StreamingDetokenizer {
     /// Byte-level path: bytes not yet released (an incomplete UTF-8 sequence at most, plus
     /// nothing else).
     private var pendingBytes: [UInt8] = []
-    /// General path: every id so far and how many UTF-8 bytes of their decode were released.
-    private var ids: [Int] = []
-    private var releasedByteCount = 0
+    /// General path: the last few released ids (decode context) and the ids not yet released.
+    private var contextIds: [Int] = []
+    private var pendingIds: [Int] = []
+    /// How many released ids are kept as context for the next decode.
+    private static let contextLength = 4
 
     public init(tokenizer: Tokenizer, skipSpecialTokens: Bool = false) {
         self.tokenizer = tokenizer
@@ -28,36 +30,38 @@ public struct StreamingDetokenizer {
             pendingBytes.removeFirst(complete)
             return text
         }
-        ids.append(id)
+        pendingIds.append(id)
         // A trailing run of <0xXX> byte-fallback tokens decodes as a whole (all of it turns
-        // into U+FFFD while any character in it is incomplete), so hold the run back until a
-        // token that ends it arrives; everything before the run is final.
-        var stableCount = ids.count
-        while stableCount > 0, let token = tokenizer.token(forId: ids[stableCount - 1]),
-              Decoder.fallbackByte(token) != nil {
-            stableCount -= 1
-        }
-        guard stableCount > 0 else { return "" }
-        let text = Array(tokenizer.decode(Array(ids[..<stableCount]), skipSpecialTokens: skipSpecialTokens).utf8)
-        guard text.count > releasedByteCount else { return "" }
-        let released = String(decoding: text[releasedByteCount...], as: UTF8.self)
-        releasedByteCount = text.count
-        return released
+        // into U+FFFD while any character in it is incomplete), so hold it back until a token
+        // that ends the run arrives.
+        if let token = tokenizer.token(forId: id), Decoder.fallbackByte(token) != nil { return "" }
+        return releasePending()
+    }
+
+    /// Releases the text the pending ids add after the context: decode(context + pending)
+    /// minus decode(context). Decoding the context too makes first-token rules (Metaspace,
+    /// Strip) apply to the same token as in a full decode, so the pieces concatenate to it.
+    private mutating func releasePending() -> String {
+        guard !pendingIds.isEmpty else { return "" }
+        let base = Array(tokenizer.decode(contextIds, skipSpecialTokens: skipSpecialTokens).utf8)
+        let full = Array(tokenizer.decode(contextIds + pendingIds, skipSpecialTokens: skipSpecialTokens).utf8)
+        contextIds = Array((contextIds + pendingIds).suffix(Self.contextLength))
+        pendingIds.removeAll()
+        guard full.count > base.count, full.starts(with: base) else { return "" }
+        return String(decoding: full[base.count...], as: UTF8.self)
     }
 
     /// Returns whatever is still held back (lossily decoded) and resets the stream.
     public mutating func flush() -> String {
         defer {
             pendingBytes.removeAll()
-            ids.removeAll()
-            releasedByteCount = 0
+            contextIds.removeAll()
+            pendingIds.removeAll()
         }
         if tokenizer.decodedBytesForId != nil {
             return String(decoding: pendingBytes, as: UTF8.self)
         }
-        let text = Array(tokenizer.decode(ids, skipSpecialTokens: skipSpecialTokens).utf8)
-        guard text.count > releasedByteCount else { return "" }
-        return String(decoding: text[releasedByteCount...], as: UTF8.self)
+        return releasePending()
     }
 
     /// Length of the longest prefix of `bytes` after which no UTF-8 sequence is still waiting
