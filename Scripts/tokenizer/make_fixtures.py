@@ -156,8 +156,8 @@ def train_split_behaviours(lines):
 
 
 def train_whitespace_split(lines):
-    """WhitespaceSplit then Metaspace, NFKD normalizer, unknown token without byte fallback."""
-    tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
+    """WhitespaceSplit then Metaspace, NFKD normalizer, fused unknown tokens, no byte fallback."""
+    tokenizer = Tokenizer(models.BPE(unk_token="<unk>", fuse_unk=True))
     tokenizer.normalizer = normalizers.NFKD()
     tokenizer.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(),
                                                        pre_tokenizers.Metaspace(prepend_scheme="always")])

@@ -7,6 +7,8 @@ struct BPEMerger {
     private var heap: [UInt64] = []
     private var next: [Int32] = []
     private var previous: [Int32] = []
+    /// Whether the last initial symbol was the unknown token (for `fuse_unk`).
+    private var lastWasUnknown = false
 
     /// Pieces longer than this are not cached (they rarely repeat).
     private static let maximumCachedLength = 256
@@ -55,8 +57,6 @@ struct BPEMerger {
         lastWasUnknown = true
     }
 
-    private var lastWasUnknown = false
-
     /// One symbol per character; unknown characters fall back to `<0xXX>` byte tokens or to
     /// the unknown token (fused when `fuse_unk`), or are dropped when neither exists.
     private mutating func initialCharacterSymbols(_ piece: ArraySlice<UInt8>) {
@@ -79,11 +79,7 @@ struct BPEMerger {
                         continue
                     }
                 }
-                if let unknown = model.unknownId {
-                    if model.fuseUnknown, lastWasUnknown { continue }
-                    symbols.append(unknown)
-                    lastWasUnknown = true
-                }
+                if let unknown = model.unknownId { appendUnknown(unknown) }
             }
         }
     }
