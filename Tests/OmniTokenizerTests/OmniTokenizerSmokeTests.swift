@@ -1,4 +1,0 @@
-import Testing
-@testable import OmniTokenizer
-
-@Test func OmniTokenizerLinks() {}
