@@ -43,7 +43,7 @@ enum Attributes {
             if let found = object[name] { return found }
         case let (.namespace(namespace), .string(name)):
             return namespace.attributes[name] ?? .undefined
-        case let (.array(items), _):
+        case let (.array(items), _), let (.tuple(items), _):
             if case .int(var index)? = Operators.number(key) {
                 if index < 0 { index += items.count }
                 return items.indices.contains(index) ? items[index] : .undefined

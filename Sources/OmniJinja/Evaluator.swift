@@ -12,7 +12,7 @@ extension Renderer {
         case .list(let items):
             return .array(try items.map { try evaluate($0, in: scope) })
         case .tuple(let items):
-            return .array(try items.map { try evaluate($0, in: scope) })
+            return .tuple(try items.map { try evaluate($0, in: scope) })
         case .dictionary(let pairs):
             var object = OrderedObject()
             for (keyExpression, valueExpression) in pairs {

@@ -233,11 +233,13 @@ extension Parser {
     mutating func parseTest(_ subject: Expression) throws -> Expression {
         let line = advance().line
         let negated = skipName("not")
+        let nameToken = current
         var testName = try expectName()
         while isOperator("."), next.kind == .name {
             index += 1
             testName += "." + advance().text
         }
+        guard TestFunctions.names.contains(testName) else { throw fail("No test named '\(testName)'.", at: nameToken) }
         var arguments = CallArguments()
         if isOperator("(") {
             arguments = try parseCallArguments()

@@ -48,13 +48,13 @@ enum Filters {
         case "format":
             guard case .string(let format) = value else { return .string(PythonFormatting.str(value)) }
             if !args.keywords.isEmpty { return .string(try PercentFormat.format(format, .object(OrderedObject(args.keywords)))) }
-            return .string(try PercentFormat.format(format, .array(args.positional)))
+            return .string(try PercentFormat.format(format, .tuple(args.positional)))
         case "indent": return try indent(value, args)
         case "int": return try toInt(value, fallback: args.value(0, "default") ?? .int(0), base: try Methods.int(args, 1, "base", default: 10))
         case "items":
             switch value {
             case .undefined: return .array([])
-            case .object(let o): return .array(o.pairs.map { .array([.string($0.key), $0.value]) })
+            case .object(let o): return .array(o.pairs.map { .tuple([.string($0.key), $0.value]) })
             default: throw RuntimeFailure("Can only get item pairs from a mapping.")
             }
         case "join": return try join(value, args)
@@ -109,7 +109,7 @@ enum Filters {
         switch value {
         case .undefined: return 0
         case .string(let s): return s.unicodeScalars.count
-        case .array(let a): return a.count
+        case .array(let a), .tuple(let a): return a.count
         case .object(let o): return o.count
         default: throw RuntimeFailure("object of type '\(value.typeName)' has no len()")
         }
@@ -155,7 +155,7 @@ enum Filters {
         }
         var separators: (String, String)?
         if let given = args.value(2, "separators"), given != .none {
-            guard case .array(let pair) = given, pair.count == 2, case .string(let item) = pair[0], case .string(let key) = pair[1] else {
+            guard let pair = given.sequenceItems, pair.count == 2, case .string(let item) = pair[0], case .string(let key) = pair[1] else {
                 throw RuntimeFailure("tojson: separators must be a pair of strings")
             }
             separators = (item, key)
@@ -289,9 +289,9 @@ enum Filters {
         default: throw RuntimeFailure("You can only sort by either \"key\" or \"value\"")
         }
         let reverse = args.value(2, "reverse")?.isTruthy ?? false
-        let pairs: [Value] = o.pairs.map { .array([.string($0.key), $0.value]) }
+        let pairs: [Value] = o.pairs.map { .tuple([.string($0.key), $0.value]) }
         return .array(try stableSort(pairs, reverse: reverse) { pair in
-            guard case .array(let kv) = pair else { return pair }
+            guard let kv = pair.sequenceItems else { return pair }
             return sortKey(kv[byValue ? 1 : 0], caseSensitive: caseSensitive)
         })
     }

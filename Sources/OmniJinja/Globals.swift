@@ -59,7 +59,7 @@ enum Globals {
             case .object(let o): object = o
             default:
                 for pair in try Operators.iterate(first) {
-                    guard case .array(let kv) = pair, kv.count == 2, case .string(let key) = kv[0] else {
+                    guard let kv = pair.sequenceItems, kv.count == 2, case .string(let key) = kv[0] else {
                         throw RuntimeFailure("dict() needs pairs of (string key, value)")
                     }
                     object[key] = kv[1]

@@ -34,7 +34,7 @@ struct JSONDumper {
                 out += PythonFormatting.floatRepr(d)
             }
         case .string(let s): out += quote(s)
-        case .array(let items):
+        case .array(let items), .tuple(let items):
             if items.isEmpty { out += "[]"; return }
             out += "["
             for (i, item) in items.enumerated() {

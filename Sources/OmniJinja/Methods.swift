@@ -10,6 +10,7 @@ enum Methods {
         case .string(let s): body = stringMethod(s, name)
         case .object(let o):
             if unsafeDictMethods.contains(name) { body = unsafe(name, "dict") } else { body = dictMethod(o, name) }
+        case .tuple(let a): body = listMethod(a, name).flatMap { name == "copy" ? nil : $0 }
         case .array(let a):
             if unsafeListMethods.contains(name) { body = unsafe(name, "list") } else { body = listMethod(a, name) }
         default: body = nil
@@ -41,7 +42,7 @@ enum Methods {
     static func affixes(_ arguments: Arguments, method: String) throws -> [String] {
         switch arguments.positional.first {
         case .string(let s)?: return [s]
-        case .array(let items)?:
+        case .tuple(let items)?:
             return try items.map {
                 guard case .string(let s) = $0 else { throw RuntimeFailure("tuple for \(method) must only contain str") }
                 return s
@@ -149,9 +150,9 @@ enum Methods {
                 guard let sep = try string(args, 0, "sep", method: name), !sep.isEmpty else { throw RuntimeFailure("empty separator") }
                 let h = Array(s.unicodeScalars), n = Array(sep.unicodeScalars)
                 guard let i = name == "partition" ? PyString.find(h, n) : PyString.rfind(h, n) else {
-                    return name == "partition" ? .array([.string(s), "", ""]) : .array(["", "", .string(s)])
+                    return name == "partition" ? .tuple([.string(s), "", ""]) : .tuple(["", "", .string(s)])
                 }
-                return .array([.string(PyString.string(h[..<i])), .string(sep), .string(PyString.string(h[(i + n.count)...]))])
+                return .tuple([.string(PyString.string(h[..<i])), .string(sep), .string(PyString.string(h[(i + n.count)...]))])
             }
         case "isdigit", "isnumeric", "isdecimal":
             return { _ in .bool(!s.isEmpty && s.unicodeScalars.allSatisfy { $0.properties.numericType != nil }) }
@@ -172,7 +173,7 @@ enum Methods {
 
     static func dictMethod(_ o: OrderedObject, _ name: String) -> ((Arguments) throws -> Value)? {
         switch name {
-        case "items": return { _ in .array(o.pairs.map { .array([.string($0.key), $0.value]) }) }
+        case "items": return { _ in .array(o.pairs.map { .tuple([.string($0.key), $0.value]) }) }
         case "keys": return { _ in .array(o.keys.map { .string($0) }) }
         case "values": return { _ in .array(o.values) }
         case "get":

@@ -12,7 +12,7 @@ enum Operators {
     /// The items a `for` loop visits: list items, dict keys, string characters; undefined is empty.
     static func iterate(_ value: Value) throws -> [Value] {
         switch value {
-        case .array(let items): return items
+        case .array(let items), .tuple(let items): return items
         case .object(let object): return object.keys.map { .string($0) }
         case .string(let s): return s.unicodeScalars.map { .string(String($0)) }
         case .undefined: return []
@@ -59,10 +59,15 @@ enum Operators {
             if let failure = undefinedOperand(a, b) { throw failure }
             throw RuntimeFailure("can only concatenate str (not \"\(b.typeName)\") to str")
         case let (.add, .array(x), .array(y)): return .array(x + y)
+        case let (.add, .tuple(x), .tuple(y)): return .tuple(x + y)
+        case (.add, .tuple, _):
+            if let failure = undefinedOperand(a, b) { throw failure }
+            throw RuntimeFailure("can only concatenate tuple (not \"\(b.typeName)\") to tuple")
         case (.add, .array, _):
             if let failure = undefinedOperand(a, b) { throw failure }
             throw RuntimeFailure("can only concatenate list (not \"\(b.typeName)\") to list")
-        case (.multiply, .string, _), (.multiply, .array, _), (.multiply, _, .string), (.multiply, _, .array):
+        case (.multiply, .string, _), (.multiply, .array, _), (.multiply, _, .string), (.multiply, _, .array),
+             (.multiply, .tuple, _), (.multiply, _, .tuple):
             return try repeatSequence(a, b)
         case (.modulo, .string(let format), _):
             return .string(try PercentFormat.format(format, b))
@@ -84,6 +89,9 @@ enum Operators {
         case .array(let items):
             if items.count * times > maximumRepeat { throw RuntimeFailure("list repetition result is too large") }
             return .array(Array([[Value]](repeating: items, count: times).joined()))
+        case .tuple(let items):
+            if items.count * times > maximumRepeat { throw RuntimeFailure("tuple repetition result is too large") }
+            return .tuple(Array([[Value]](repeating: items, count: times).joined()))
         default:
             throw unsupported("*", a, b)
         }
@@ -176,7 +184,8 @@ enum Operators {
         switch (a, b) {
         case (.undefined, .undefined), (.none, .none): return true
         case let (.string(x), .string(y)): return x.unicodeScalars.elementsEqual(y.unicodeScalars)
-        case let (.array(x), .array(y)): return x.count == y.count && zip(x, y).allSatisfy { equals($0, $1) }
+        case let (.array(x), .array(y)), let (.tuple(x), .tuple(y)):
+            return x.count == y.count && zip(x, y).allSatisfy { equals($0, $1) }
         case let (.object(x), .object(y)):
             return x.count == y.count && x.pairs.allSatisfy { pair in y[pair.key].map { equals(pair.value, $0) } ?? false }
         case let (.namespace(x), .namespace(y)): return x === y
@@ -193,7 +202,7 @@ enum Operators {
         }
         switch (a, b) {
         case let (.string(x), .string(y)): return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
-        case let (.array(x), .array(y)):
+        case let (.array(x), .array(y)), let (.tuple(x), .tuple(y)):
             for (p, q) in zip(x, y) where !equals(p, q) { return try less(p, q) }
             return x.count < y.count
         default:
@@ -209,7 +218,7 @@ enum Operators {
                 throw RuntimeFailure("'in <string>' requires string as left operand, not \(item.typeName)")
             }
             return needle.isEmpty || PyString.find(Array(s.unicodeScalars), Array(needle.unicodeScalars)) != nil
-        case .array(let items): return items.contains { equals($0, item) }
+        case .array(let items), .tuple(let items): return items.contains { equals($0, item) }
         case .object(let object):
             guard case .string(let key) = item else { return false }
             return object[key] != nil
@@ -267,6 +276,8 @@ enum Operators {
         switch value {
         case .array(let items):
             return .array(try indices(count: items.count).map { items[$0] })
+        case .tuple(let items):
+            return .tuple(try indices(count: items.count).map { items[$0] })
         case .string(let s):
             let scalars = Array(s.unicodeScalars)
             var view = String.UnicodeScalarView()

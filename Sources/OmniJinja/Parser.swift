@@ -264,11 +264,14 @@ struct Parser {
 
     mutating func parseFilterCall() throws -> FilterCall {
         let line = current.line
+        let nameToken = current
         var filterName = try expectName()
         while isOperator("."), next.kind == .name {
             index += 1
             filterName += "." + advance().text
         }
+        // jinja2 rejects unknown filters when it compiles the template, not when it runs it.
+        guard Filters.names.contains(filterName) else { throw fail("No filter named '\(filterName)'.", at: nameToken) }
         let arguments = isOperator("(") ? try parseCallArguments() : CallArguments()
         return FilterCall(name: filterName, arguments: arguments, line: line)
     }

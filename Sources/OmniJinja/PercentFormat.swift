@@ -6,7 +6,7 @@ enum PercentFormat {
         var values: [Value]
         var mapping: OrderedObject?
         switch argument {
-        case .array(let items): values = items
+        case .tuple(let items): values = items
         case .object(let object): values = [argument]; mapping = object
         default: values = [argument]
         }

@@ -20,6 +20,8 @@ enum PythonFormatting {
         case .double(let d): return floatRepr(d)
         case .string(let s): return stringRepr(s)
         case .array(let items): return "[" + items.map(repr).joined(separator: ", ") + "]"
+        case .tuple(let items):
+            return items.count == 1 ? "(" + repr(items[0]) + ",)" : "(" + items.map(repr).joined(separator: ", ") + ")"
         case .object(let object):
             return "{" + object.pairs.map { stringRepr($0.key) + ": " + repr($0.value) }.joined(separator: ", ") + "}"
         case .namespace(let ns):

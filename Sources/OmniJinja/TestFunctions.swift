@@ -23,12 +23,12 @@ enum TestFunctions {
         case "mapping": if case .object = value { return true } else { return false }
         case "sequence":
             switch value {
-            case .string, .array, .object: return true
+            case .string, .array, .tuple, .object: return true
             default: return false
             }
         case "iterable":
             switch value {
-            case .string, .array, .object, .undefined, .namespace: return true
+            case .string, .array, .tuple, .object, .undefined, .namespace: return true
             default: return false
             }
         case "callable": if case .function = value { return true } else { return false }

@@ -11,6 +11,8 @@ public indirect enum Value: Sendable, Equatable {
     case double(Double)
     case string(String)
     case array([Value])
+    /// A Python tuple (from `(a, b)`, `dict.items()`, ...); prints with parentheses, equals no list.
+    case tuple([Value])
     case object(OrderedObject)
     /// A mutable `namespace(...)` object; shared by reference like Python's.
     case namespace(Namespace)
@@ -133,6 +135,14 @@ extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Expres
 }
 
 extension Value {
+    /// The items of a list or tuple.
+    var sequenceItems: [Value]? {
+        switch self {
+        case .array(let items), .tuple(let items): return items
+        default: return nil
+        }
+    }
+
     /// Python truthiness.
     public var isTruthy: Bool {
         switch self {
@@ -141,7 +151,7 @@ extension Value {
         case .int(let i): return i != 0
         case .double(let d): return d != 0
         case .string(let s): return !s.isEmpty
-        case .array(let a): return !a.isEmpty
+        case .array(let a), .tuple(let a): return !a.isEmpty
         case .object(let o): return !o.isEmpty
         case .namespace, .function: return true
         }
@@ -157,6 +167,7 @@ extension Value {
         case .double: return "float"
         case .string: return "str"
         case .array: return "list"
+        case .tuple: return "tuple"
         case .object: return "dict"
         case .namespace: return "Namespace"
         case .function: return "function"
