@@ -30,7 +30,7 @@ enum BraceFormat {
                 value = arguments.keyword(key)
             }
             guard let value else { throw RuntimeFailure("format field '{\(field)}' has no matching argument") }
-            out += PythonFormatting.str(value)
+            out += try PythonFormatting.str(value)
         }
         return out
     }

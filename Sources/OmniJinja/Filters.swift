@@ -25,10 +25,10 @@ enum Filters {
             if case .namespace(let ns) = value { return ns.attributes[attribute] ?? .undefined }
             return Methods.method(of: value, named: attribute) ?? .undefined
         case "batch": return try batch(value, args)
-        case "capitalize": return .string(PyString.capitalize(PythonFormatting.str(value)))
+        case "capitalize": return .string(PyString.capitalize(try PythonFormatting.str(value)))
         case "center":
             let width = try Methods.int(args, 0, "width", default: 80)
-            return .string(PyString.center(PythonFormatting.str(value), width: width))
+            return .string(PyString.center(try PythonFormatting.str(value), width: width))
         case "count", "length": return .int(try length(value))
         case "d", "default":
             let fallback = args.value(0, "default_value") ?? .string("")
@@ -37,7 +37,7 @@ enum Filters {
             if boolean && !value.isTruthy { return fallback }
             return value
         case "dictsort": return try dictsort(value, args)
-        case "e", "escape", "forceescape": return .string(htmlEscape(PythonFormatting.str(value)))
+        case "e", "escape", "forceescape": return .string(htmlEscape(try PythonFormatting.str(value)))
         case "first":
             if case .undefined = value { return .undefined }
             return try Operators.iterate(value).first ?? .undefined
@@ -46,7 +46,7 @@ enum Filters {
             return try Operators.iterate(value).last ?? .undefined
         case "float": return toFloat(value, fallback: args.value(0, "default") ?? .double(0))
         case "format":
-            guard case .string(let format) = value else { return .string(PythonFormatting.str(value)) }
+            guard case .string(let format) = value else { return .string(try PythonFormatting.str(value)) }
             if !args.keywords.isEmpty { return .string(try PercentFormat.format(format, .object(OrderedObject(args.keywords)))) }
             return .string(try PercentFormat.format(format, .tuple(args.positional)))
         case "indent": return try indent(value, args)
@@ -59,24 +59,24 @@ enum Filters {
             }
         case "join": return try join(value, args)
         case "list": return .array(try Operators.iterate(value))
-        case "lower": return .string(PythonFormatting.str(value).lowercased())
-        case "upper": return .string(PythonFormatting.str(value).uppercased())
+        case "lower": return .string(try PythonFormatting.str(value).lowercased())
+        case "upper": return .string(try PythonFormatting.str(value).uppercased())
         case "map": return try map(value, args, renderer: renderer)
         case "max", "min": return try extreme(value, args, largest: name == "max")
-        case "pprint": return .string(PythonFormatting.repr(value))
+        case "pprint": return .string(try PythonFormatting.repr(value))
         case "select", "reject", "selectattr", "rejectattr": return try select(name, value, args, renderer: renderer)
         case "replace":
-            let text = PythonFormatting.str(value)
+            let text = try PythonFormatting.str(value)
             guard let old = args.value(0, "old"), let new = args.value(1, "new") else {
                 throw RuntimeFailure("replace filter needs 'old' and 'new' arguments")
             }
             let count = args.value(2, "count").flatMap { if case .int(let i) = $0 { return i } else { return nil } } ?? -1
-            return .string(PyString.replace(text, PythonFormatting.str(old), PythonFormatting.str(new), count: count))
+            return .string(PyString.replace(text, try PythonFormatting.str(old), try PythonFormatting.str(new), count: count))
         case "reverse":
             if case .string(let s) = value { return .string(PyString.string(s.unicodeScalars.reversed())) }
             return .array(try Operators.iterate(value).reversed())
         case "round": return try round(value, args)
-        case "safe", "string": return .string(PythonFormatting.str(value))
+        case "safe", "string": return .string(try PythonFormatting.str(value))
         case "sort": return try sort(value, args)
         case "sum":
             let attribute = args.value(0, "attribute")
@@ -86,15 +86,15 @@ enum Filters {
                 total = try Operators.binary(.add, total, addend)
             }
             return total
-        case "title": return .string(titleFilter(PythonFormatting.str(value)))
+        case "title": return .string(titleFilter(try PythonFormatting.str(value)))
         case "tojson": return .string(try tojson(value, args))
         case "trim":
             let chars = args.value(0, "chars").flatMap { if case .string(let s) = $0 { return s } else { return nil } }
-            return .string(PyString.strip(PythonFormatting.str(value), chars, leading: true, trailing: true))
+            return .string(PyString.strip(try PythonFormatting.str(value), chars, leading: true, trailing: true))
         case "truncate": return try truncate(value, args)
         case "unique": return try unique(value, args)
         case "wordcount":
-            let words = PythonFormatting.str(value).unicodeScalars.split { !isWordCharacter($0) }
+            let words = try PythonFormatting.str(value).unicodeScalars.split { !isWordCharacter($0) }
             return .int(words.count)
         default:
             throw RuntimeFailure("no filter named '\(name)'")
@@ -200,14 +200,14 @@ enum Filters {
     }
 
     static func join(_ value: Value, _ args: Arguments) throws -> Value {
-        let separator = PythonFormatting.str(args.value(0, "d") ?? .string(""))
+        let separator = try PythonFormatting.str(args.value(0, "d") ?? .string(""))
         var items = try Operators.iterate(value)
         if let attribute = args.value(1, "attribute") { items = try items.map { try lookupPath($0, attribute) } }
-        return .string(items.map(PythonFormatting.str).joined(separator: separator))
+        return .string(try items.map { try PythonFormatting.str($0) }.joined(separator: separator))
     }
 
     static func indent(_ value: Value, _ args: Arguments) throws -> Value {
-        var text = PythonFormatting.str(value)
+        var text = try PythonFormatting.str(value)
         let indention: String
         switch args.value(0, "width") {
         case .string(let s)?: indention = s
@@ -347,10 +347,10 @@ enum Filters {
     }
 
     static func truncate(_ value: Value, _ args: Arguments) throws -> Value {
-        let text = PythonFormatting.str(value)
+        let text = try PythonFormatting.str(value)
         let length = try Methods.int(args, 0, "length", default: 255)
         let killWords = args.value(1, "killwords")?.isTruthy ?? false
-        let end = PythonFormatting.str(args.value(2, "end") ?? .string("..."))
+        let end = try PythonFormatting.str(args.value(2, "end") ?? .string("..."))
         let leeway = try Methods.int(args, 3, "leeway", default: 5)
         let scalars = Array(text.unicodeScalars)
         let endCount = end.unicodeScalars.count

@@ -12,7 +12,7 @@ extension Renderer {
         case "namespace": return .function(JinjaFunction(name: name, body: Globals.namespace))
         case "raise_exception":
             return .function(JinjaFunction(name: name) { arguments in
-                throw JinjaError.raised(message: PythonFormatting.str(arguments.value(0, "message") ?? .undefined))
+                throw JinjaError.raised(message: try PythonFormatting.str(arguments.value(0, "message") ?? .undefined))
             })
         case "strftime_now":
             let now = self.now, timeZone = self.timeZone

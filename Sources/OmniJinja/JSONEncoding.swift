@@ -7,7 +7,7 @@ struct JSONDumper {
     var itemSeparator: String
     var keySeparator: String
     var sortKeys = false
-    var maximumDepth = 512
+    var maximumDepth = 256
 
     init(ensureASCII: Bool = false, indent: String? = nil, separators: (String, String)? = nil, sortKeys: Bool = false) {
         self.ensureASCII = ensureASCII
@@ -47,7 +47,7 @@ struct JSONDumper {
         case .object(let object):
             try writeObject(object, depth: depth, into: &out)
         case .namespace(let ns):
-            throw RuntimeFailure("Object of type Namespace is not JSON serializable (\(PythonFormatting.repr(.namespace(ns))))")
+            throw RuntimeFailure("Object of type Namespace is not JSON serializable (\(try PythonFormatting.repr(.namespace(ns))))")
         case .undefined:
             throw RuntimeFailure("Object of type Undefined is not JSON serializable")
         case .function:

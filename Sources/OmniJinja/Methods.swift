@@ -197,7 +197,7 @@ enum Methods {
             return { args in
                 let item = args.positional.first ?? .none
                 guard let i = a.firstIndex(where: { Operators.equals($0, item) }) else {
-                    throw RuntimeFailure("\(PythonFormatting.repr(item)) is not in list")
+                    throw RuntimeFailure("\(try PythonFormatting.repr(item)) is not in list")
                 }
                 return .int(i)
             }

@@ -6,7 +6,7 @@ enum Operators {
 
     /// What `{{ value }}` writes.
     static func printable(_ value: Value) throws -> String {
-        PythonFormatting.str(value)
+        try PythonFormatting.str(value)
     }
 
     /// The items a `for` loop visits: list items, dict keys, string characters; undefined is empty.
@@ -175,8 +175,9 @@ enum Operators {
         }
     }
 
-    /// Python `==`.
-    static func equals(_ a: Value, _ b: Value) -> Bool {
+    /// Python `==`; values nested deeper than `PythonFormatting.maximumDepth` compare unequal.
+    static func equals(_ a: Value, _ b: Value, depth: Int = 0) -> Bool {
+        if depth > PythonFormatting.maximumDepth { return false }
         if let x = number(a), let y = number(b) {
             if case .int(let i) = x, case .int(let j) = y { return i == j }
             return asDouble(x) == asDouble(y)
@@ -185,9 +186,9 @@ enum Operators {
         case (.undefined, .undefined), (.none, .none): return true
         case let (.string(x), .string(y)): return x.unicodeScalars.elementsEqual(y.unicodeScalars)
         case let (.array(x), .array(y)), let (.tuple(x), .tuple(y)):
-            return x.count == y.count && zip(x, y).allSatisfy { equals($0, $1) }
+            return x.count == y.count && zip(x, y).allSatisfy { equals($0, $1, depth: depth + 1) }
         case let (.object(x), .object(y)):
-            return x.count == y.count && x.pairs.allSatisfy { pair in y[pair.key].map { equals(pair.value, $0) } ?? false }
+            return x.count == y.count && x.pairs.allSatisfy { pair in y[pair.key].map { equals(pair.value, $0, depth: depth + 1) } ?? false }
         case let (.namespace(x), .namespace(y)): return x === y
         case let (.function(x), .function(y)): return x === y
         default: return false
@@ -195,7 +196,8 @@ enum Operators {
     }
 
     /// Python ordering (`<`); throws where Python raises `TypeError`.
-    static func less(_ a: Value, _ b: Value) throws -> Bool {
+    static func less(_ a: Value, _ b: Value, depth: Int = 0) throws -> Bool {
+        if depth > PythonFormatting.maximumDepth { throw RuntimeFailure("values nested too deeply to compare") }
         if let x = number(a), let y = number(b) {
             if case .int(let i) = x, case .int(let j) = y { return i < j }
             return asDouble(x) < asDouble(y)
@@ -203,7 +205,7 @@ enum Operators {
         switch (a, b) {
         case let (.string(x), .string(y)): return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
         case let (.array(x), .array(y)), let (.tuple(x), .tuple(y)):
-            for (p, q) in zip(x, y) where !equals(p, q) { return try less(p, q) }
+            for (p, q) in zip(x, y) where !equals(p, q) { return try less(p, q, depth: depth + 1) }
             return x.count < y.count
         default:
             if let failure = undefinedOperand(a, b) { throw failure }

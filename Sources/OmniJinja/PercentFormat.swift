@@ -33,8 +33,8 @@ enum PercentFormat {
                 value = values.removeFirst()
             }
             switch conversion {
-            case "s": out += PythonFormatting.str(value)
-            case "r": out += PythonFormatting.repr(value)
+            case "s": out += try PythonFormatting.str(value)
+            case "r": out += try PythonFormatting.repr(value)
             case "d", "i":
                 guard let n = Operators.number(value) else { throw RuntimeFailure("%d format: a real number is required, not \(value.typeName)") }
                 switch n {

@@ -1,17 +1,22 @@
 /// Conversions of values to text exactly as Python's `str()` and `repr()` write them,
 /// which is what Jinja prints.
 enum PythonFormatting {
+    /// Deeper values fail like Python's `RecursionError` instead of exhausting the stack.
+    static let maximumDepth = 256
+
     /// `str(value)`: strings as they are, everything else as `repr`; undefined prints as "".
-    static func str(_ value: Value) -> String {
+    static func str(_ value: Value) throws -> String {
         switch value {
         case .string(let s): return s
         case .undefined: return ""
-        default: return repr(value)
+        default: return try repr(value)
         }
     }
 
     /// `repr(value)`: lists and dicts show strings quoted, like Python.
-    static func repr(_ value: Value) -> String {
+    static func repr(_ value: Value, depth: Int = 0) throws -> String {
+        if depth > maximumDepth { throw RuntimeFailure("value nested deeper than \(maximumDepth) levels cannot be printed") }
+        func inner(_ v: Value) throws -> String { try repr(v, depth: depth + 1) }
         switch value {
         case .undefined: return "Undefined"
         case .none: return "None"
@@ -19,13 +24,13 @@ enum PythonFormatting {
         case .int(let i): return String(i)
         case .double(let d): return floatRepr(d)
         case .string(let s): return stringRepr(s)
-        case .array(let items): return "[" + items.map(repr).joined(separator: ", ") + "]"
+        case .array(let items): return "[" + (try items.map(inner)).joined(separator: ", ") + "]"
         case .tuple(let items):
-            return items.count == 1 ? "(" + repr(items[0]) + ",)" : "(" + items.map(repr).joined(separator: ", ") + ")"
+            return items.count == 1 ? "(" + (try inner(items[0])) + ",)" : "(" + (try items.map(inner)).joined(separator: ", ") + ")"
         case .object(let object):
-            return "{" + object.pairs.map { stringRepr($0.key) + ": " + repr($0.value) }.joined(separator: ", ") + "}"
+            return "{" + (try object.pairs.map { stringRepr($0.key) + ": " + (try inner($0.value)) }).joined(separator: ", ") + "}"
         case .namespace(let ns):
-            return "<Namespace " + repr(.object(ns.attributes)) + ">"
+            return "<Namespace " + (try inner(.object(ns.attributes))) + ">"
         case .function(let f): return "<function \(f.name)>"
         }
     }

@@ -8,19 +8,17 @@ enum ControlFlow {
 /// Executes parsed statements against a context and writes the output.
 /// One renderer serves one `render` call and is not shared between threads.
 final class Renderer {
-    static let maximumCallDepth = 100
-    static let maximumSteps = 20_000_000
-    static let maximumOutputBytes = 64 << 20
-
     let templateName: String
+    let limits: RenderLimits
     let now: Date
     let timeZone: TimeZone
     var steps = 0
     var callDepth = 0
     var scopesToClear: [Scope] = []
 
-    init(templateName: String, now: Date, timeZone: TimeZone) {
+    init(templateName: String, now: Date, timeZone: TimeZone, limits: RenderLimits) {
         self.templateName = templateName
+        self.limits = limits
         self.now = now
         self.timeZone = timeZone
     }
@@ -45,15 +43,15 @@ final class Renderer {
 
     func countStep(_ line: Int) throws {
         steps += 1
-        if steps > Self.maximumSteps {
-            throw runtimeError("template ran more than \(Self.maximumSteps) steps; stopped", line: line)
+        if steps > limits.maximumSteps {
+            throw runtimeError("template ran more than \(limits.maximumSteps) steps (RenderLimits.maximumSteps); stopped", line: line)
         }
     }
 
     func append(_ text: String, to output: inout String, line: Int) throws {
         output += text
-        if output.utf8.count > Self.maximumOutputBytes {
-            throw runtimeError("output grew beyond \(Self.maximumOutputBytes) bytes; stopped", line: line)
+        if output.utf8.count > limits.maximumOutputBytes {
+            throw runtimeError("output grew beyond \(limits.maximumOutputBytes) bytes (RenderLimits.maximumOutputBytes); stopped", line: line)
         }
     }
 
@@ -127,6 +125,11 @@ final class Renderer {
     }
 
     func assign(_ value: Value, to target: AssignTarget, in scope: Scope) throws {
+        // Deep values only grow through assignments; cap them so printing, comparing and
+        // freeing them cannot exhaust the stack.
+        if value.nestsDeeper(than: PythonFormatting.maximumDepth) {
+            throw RuntimeFailure("value nested deeper than \(PythonFormatting.maximumDepth) levels")
+        }
         switch target {
         case .name(let name):
             scope.variables[name] = value
@@ -164,10 +167,15 @@ final class Renderer {
             return try execute(otherwise, in: scope, into: &output)
         }
         let length = items.count
+        let needsLoopObject = SyntaxQueries.reads("loop", in: body)
         for (index, item) in items.enumerated() {
             try countStep(line)
             let iteration = Scope(parent: scope)
             try located(line) { try assign(item, to: target, in: iteration) }
+            if !needsLoopObject {
+                if try execute(body, in: iteration, into: &output) == .breakLoop { break }
+                continue
+            }
             var loop = OrderedObject([
                 ("index", .int(index + 1)), ("index0", .int(index)),
                 ("revindex", .int(length - index)), ("revindex0", .int(length - index - 1)),
@@ -196,8 +204,8 @@ final class Renderer {
     func callMacro(name: String, parameters: [MacroParameter], body: [Statement], definedIn scope: Scope, arguments: Arguments) throws -> Value {
         callDepth += 1
         defer { callDepth -= 1 }
-        if callDepth > Self.maximumCallDepth {
-            throw RuntimeFailure("macro calls nested deeper than \(Self.maximumCallDepth) (endless recursion?)")
+        if callDepth > limits.maximumCallDepth {
+            throw RuntimeFailure("macro calls nested deeper than \(limits.maximumCallDepth) (endless recursion?)")
         }
         let inner = Scope(parent: scope)
         var varargs: [Value] = []

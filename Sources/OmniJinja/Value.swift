@@ -143,6 +143,18 @@ extension Value {
         }
     }
 
+    /// Whether lists, tuples, dicts and namespaces nest more than `limit` levels deep.
+    /// Walks at most `limit` levels, so it is safe on any value.
+    func nestsDeeper(than limit: Int) -> Bool {
+        if limit < 0 { return true }
+        switch self {
+        case .array(let items), .tuple(let items): return items.contains { $0.nestsDeeper(than: limit - 1) }
+        case .object(let object): return object.values.contains { $0.nestsDeeper(than: limit - 1) }
+        case .namespace(let ns): return ns.attributes.values.contains { $0.nestsDeeper(than: limit - 1) }
+        default: return false
+        }
+    }
+
     /// Python truthiness.
     public var isTruthy: Bool {
         switch self {
