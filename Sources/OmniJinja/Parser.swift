@@ -1,0 +1,302 @@
+/// Builds statements from tokens, following jinja2's grammar and precedence.
+struct Parser {
+    static let maximumDepth = 200
+    let name: String
+    let tokens: [Token]
+    var index = 0
+    var depth = 0
+    var loopDepth = 0
+
+    init(tokens: [Token], name: String) {
+        self.tokens = tokens
+        self.name = name
+    }
+
+    var current: Token { tokens[min(index, tokens.count - 1)] }
+    var next: Token { tokens[min(index + 1, tokens.count - 1)] }
+
+    func fail(_ message: String, at token: Token? = nil) -> JinjaError {
+        let t = token ?? current
+        return .syntax(name: name, line: t.line, column: t.column, message: message)
+    }
+
+    mutating func advance() -> Token {
+        let t = current
+        if index < tokens.count - 1 { index += 1 }
+        return t
+    }
+
+    func isOperator(_ op: String) -> Bool { current.kind == .operator && current.text == op }
+    func isName(_ word: String) -> Bool { current.kind == .name && current.text == word }
+
+    mutating func skipOperator(_ op: String) -> Bool {
+        if isOperator(op) { index += 1; return true }
+        return false
+    }
+
+    mutating func skipName(_ word: String) -> Bool {
+        if isName(word) { index += 1; return true }
+        return false
+    }
+
+    mutating func expectOperator(_ op: String) throws {
+        guard skipOperator(op) else { throw fail("expected '\(op)', got \(describe(current))") }
+    }
+
+    mutating func expectName() throws -> String {
+        guard current.kind == .name else { throw fail("expected a name, got \(describe(current))") }
+        return advance().text
+    }
+
+    func describe(_ token: Token) -> String {
+        switch token.kind {
+        case .end: return "end of template"
+        case .blockEnd: return "end of statement block"
+        case .variableEnd: return "end of print statement"
+        case .data: return "template data"
+        case .string: return "string"
+        default: return "'\(token.text)'"
+        }
+    }
+
+    mutating func enter() throws {
+        depth += 1
+        if depth > Self.maximumDepth { throw fail("template nested deeper than \(Self.maximumDepth) levels") }
+    }
+
+    // MARK: Statements
+
+    /// Parses the whole template.
+    mutating func parseTemplate() throws -> [Statement] {
+        let (body, end) = try parseBody(until: [])
+        if let end { throw fail("unexpected '\(end)'") }
+        return body
+    }
+
+    /// Parses statements until a block tag whose first word is in `endWords` (consumed, returned)
+    /// or the end of the template (nil; an error if `endWords` is not empty).
+    mutating func parseBody(until endWords: Set<String>) throws -> ([Statement], String?) {
+        try enter()
+        defer { depth -= 1 }
+        var body: [Statement] = []
+        while true {
+            let token = current
+            switch token.kind {
+            case .end:
+                if !endWords.isEmpty {
+                    let expected = endWords.sorted().map { "'\($0)'" }.joined(separator: " or ")
+                    throw fail("unexpected end of template, expected \(expected)")
+                }
+                return (body, nil)
+            case .data:
+                index += 1
+                body.append(Statement(kind: .text(token.text), line: token.line))
+            case .variableBegin:
+                index += 1
+                let expression = try parseTuple()
+                guard current.kind == .variableEnd else { throw fail("expected end of print statement '}}', got \(describe(current))") }
+                index += 1
+                body.append(Statement(kind: .output(expression), line: token.line))
+            case .blockBegin:
+                index += 1
+                guard current.kind == .name else { throw fail("expected a statement name after '{%', got \(describe(current))") }
+                if endWords.contains(current.text) {
+                    let word = advance().text
+                    return (body, word)
+                }
+                body.append(try parseStatement())
+            default:
+                throw fail("unexpected \(describe(token))")
+            }
+        }
+    }
+
+    mutating func expectBlockEnd() throws {
+        guard current.kind == .blockEnd else { throw fail("expected end of statement block '%}', got \(describe(current))") }
+        index += 1
+    }
+
+    mutating func parseStatement() throws -> Statement {
+        let keyword = current
+        index += 1
+        let line = keyword.line
+        switch keyword.text {
+        case "if": return Statement(kind: try parseIf(), line: line)
+        case "for": return Statement(kind: try parseFor(), line: line)
+        case "set": return Statement(kind: try parseSet(), line: line)
+        case "macro": return Statement(kind: try parseMacro(), line: line)
+        case "call": return Statement(kind: try parseCallBlock(), line: line)
+        case "filter": return Statement(kind: try parseFilterBlock(), line: line)
+        case "with": return Statement(kind: try parseWith(), line: line)
+        case "generation":
+            try expectBlockEnd()
+            let (body, _) = try parseBody(until: ["endgeneration"])
+            try expectBlockEnd()
+            return Statement(kind: .generation(body), line: line)
+        case "break", "continue":
+            guard loopDepth > 0 else { throw fail("'\(keyword.text)' outside of a loop", at: keyword) }
+            try expectBlockEnd()
+            return Statement(kind: keyword.text == "break" ? .breakLoop : .continueLoop, line: line)
+        default:
+            throw fail("encountered unknown tag '\(keyword.text)'", at: keyword)
+        }
+    }
+
+    mutating func parseIf() throws -> StatementKind {
+        var branches: [(Expression, [Statement])] = []
+        var otherwise: [Statement] = []
+        while true {
+            let test = try parseTuple(withCondition: false)
+            try expectBlockEnd()
+            let (body, end) = try parseBody(until: ["elif", "else", "endif"])
+            branches.append((test, body))
+            if end == "elif" { continue }
+            if end == "else" {
+                try expectBlockEnd()
+                (otherwise, _) = try parseBody(until: ["endif"])
+            }
+            try expectBlockEnd()
+            return .ifStatement(branches: branches, otherwise: otherwise)
+        }
+    }
+
+    mutating func parseFor() throws -> StatementKind {
+        let target = try parseAssignTarget(allowNamespace: false)
+        guard skipName("in") else { throw fail("expected 'in' in for loop, got \(describe(current))") }
+        let iterable = try parseTuple(withCondition: false, extraEndWords: ["recursive"])
+        var condition: Expression?
+        if skipName("if") { condition = try parseExpression() }
+        let recursive = skipName("recursive")
+        try expectBlockEnd()
+        loopDepth += 1
+        let (body, end) = try parseBody(until: ["endfor", "else"])
+        loopDepth -= 1
+        var otherwise: [Statement] = []
+        if end == "else" {
+            try expectBlockEnd()
+            (otherwise, _) = try parseBody(until: ["endfor"])
+        }
+        try expectBlockEnd()
+        return .forLoop(target: target, iterable: iterable, condition: condition, body: body, otherwise: otherwise, recursive: recursive)
+    }
+
+    mutating func parseSet() throws -> StatementKind {
+        let target = try parseAssignTarget(allowNamespace: true)
+        if skipOperator("=") {
+            let value = try parseTuple()
+            try expectBlockEnd()
+            return .set(target, value)
+        }
+        let filters = try parseFilterChain(requireFirst: false)
+        try expectBlockEnd()
+        let (body, _) = try parseBody(until: ["endset"])
+        try expectBlockEnd()
+        return .setBlock(target, filters: filters, body: body)
+    }
+
+    mutating func parseMacro() throws -> StatementKind {
+        let macroName = try expectName()
+        let parameters = try parseParameters()
+        try expectBlockEnd()
+        let savedLoopDepth = loopDepth
+        loopDepth = 0
+        let (body, _) = try parseBody(until: ["endmacro"])
+        loopDepth = savedLoopDepth
+        try expectBlockEnd()
+        return .macro(name: macroName, parameters: parameters, body: body)
+    }
+
+    mutating func parseParameters() throws -> [MacroParameter] {
+        var parameters: [MacroParameter] = []
+        try expectOperator("(")
+        while !skipOperator(")") {
+            if !parameters.isEmpty { try expectOperator(",") }
+            if skipOperator(")") { break }
+            let parameterName = try expectName()
+            var defaultValue: Expression?
+            if skipOperator("=") { defaultValue = try parseExpression() }
+            parameters.append(MacroParameter(name: parameterName, defaultValue: defaultValue))
+        }
+        return parameters
+    }
+
+    mutating func parseCallBlock() throws -> StatementKind {
+        let parameters = isOperator("(") ? try parseParameters() : []
+        let call = try parseExpression()
+        guard case .call = call.kind else { throw fail("expected a call after 'call'") }
+        try expectBlockEnd()
+        let (body, _) = try parseBody(until: ["endcall"])
+        try expectBlockEnd()
+        return .callBlock(call: call, parameters: parameters, body: body)
+    }
+
+    mutating func parseFilterBlock() throws -> StatementKind {
+        let filters = try parseFilterChain(requireFirst: true)
+        try expectBlockEnd()
+        let (body, _) = try parseBody(until: ["endfilter"])
+        try expectBlockEnd()
+        return .filterBlock(filters: filters, body: body)
+    }
+
+    mutating func parseWith() throws -> StatementKind {
+        var assignments: [(AssignTarget, Expression)] = []
+        while current.kind != .blockEnd {
+            if !assignments.isEmpty { try expectOperator(",") }
+            let target = try parseAssignTarget(allowNamespace: false)
+            try expectOperator("=")
+            assignments.append((target, try parseExpression()))
+        }
+        try expectBlockEnd()
+        let (body, _) = try parseBody(until: ["endwith"])
+        try expectBlockEnd()
+        return .with(assignments: assignments, body: body)
+    }
+
+    /// `name | f(args) | g` as used by filter blocks; the leading `|` is absent for the first filter of `{% filter %}`.
+    mutating func parseFilterChain(requireFirst: Bool) throws -> [FilterCall] {
+        var filters: [FilterCall] = []
+        if requireFirst {
+            filters.append(try parseFilterCall())
+        }
+        while skipOperator("|") { filters.append(try parseFilterCall()) }
+        return filters
+    }
+
+    mutating func parseFilterCall() throws -> FilterCall {
+        let line = current.line
+        let nameToken = current
+        var filterName = try expectName()
+        while isOperator("."), next.kind == .name {
+            index += 1
+            filterName += "." + advance().text
+        }
+        // jinja2 rejects unknown filters when it compiles the template, not when it runs it.
+        guard Filters.names.contains(filterName) else { throw fail("No filter named '\(filterName)'.", at: nameToken) }
+        let arguments = isOperator("(") ? try parseCallArguments() : CallArguments()
+        return FilterCall(name: filterName, arguments: arguments, line: line)
+    }
+
+    mutating func parseAssignTarget(allowNamespace: Bool) throws -> AssignTarget {
+        var targets: [AssignTarget] = []
+        var sawComma = false
+        let parenthesized = skipOperator("(")
+        repeat {
+            if !targets.isEmpty && (current.kind == .blockEnd || isOperator("=") || isName("in") || isOperator(")")) { break }
+            let targetName = try expectName()
+            if allowNamespace, isOperator("."), next.kind == .name {
+                index += 1
+                targets.append(.namespaceAttribute(targetName, advance().text))
+            } else {
+                if ["true", "false", "none", "True", "False", "None"].contains(targetName) {
+                    throw fail("cannot assign to '\(targetName)'")
+                }
+                targets.append(.name(targetName))
+            }
+            sawComma = isOperator(",")
+        } while skipOperator(",")
+        if parenthesized { try expectOperator(")") }
+        if targets.count == 1 && !sawComma && !parenthesized { return targets[0] }
+        if targets.count == 1 && !sawComma { return targets[0] }
+        return .tuple(targets)
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import OmniJinja
-
-@Test func OmniJinjaLinks() {}
