@@ -44,6 +44,8 @@ let package = Package(
         .testTarget(name: "OmniJinjaTests", dependencies: ["OmniJinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OmniEngineTests", dependencies: ["OmniEngine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OmniCommandLineTests", dependencies: ["OmniCommandLine"]),
+        // Runs the built executables as processes (they are built by `swift build --build-tests`).
+        .testTarget(name: "OmniCLITests", dependencies: []),
         .testTarget(name: "OmniSimTests", dependencies: ["OmniSim"]),
         .testTarget(name: "OmniBenchTests", dependencies: ["OmniBench"]),
     ]

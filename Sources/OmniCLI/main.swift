@@ -25,7 +25,7 @@ guard let command = arguments.first, command != "--help", command != "-h", comma
 do {
     switch command {
     case "generate":
-        break
+        try GenerateCommand.run(Array(arguments.dropFirst()))
     default:
         throw CommandLineError.unknownCommand(tool: tool, command: command, known: commands.map(\.0))
     }

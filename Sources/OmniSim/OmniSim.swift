@@ -1,1 +1,1 @@
-// OmniSim module.
+// OmniSim

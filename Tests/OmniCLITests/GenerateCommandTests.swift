@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// `omni generate` as a user runs it.
+@Suite struct GenerateCommandTests {
+    @Test func jsonOutputMatchesTheReference() throws {
+        let reference = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: CLI.fixtureModel + "/reference_chat.json"))) as? [String: Any] ?? [:]
+        let r = try CLI.run("omni", ["generate", "--model", CLI.fixtureModel, "--system", "You are a helpful assistant.",
+                                     "--prompt", "What is the capital of France?", "--max-tokens", "16", "--json"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect((json["prompt_token_ids"] as? [Int]) == (reference["prompt_ids"] as? [Int]))
+        let expected = (reference["output_ids"] as? [Int]) ?? []
+        #expect((json["token_ids"] as? [Int]) == Array(expected.dropLast()))
+        #expect(json["finish_reason"] as? String == "stop")
+        #expect(json["text"] as? String == reference["text_skip_special"] as? String)
+        let timings = try #require(json["timings"] as? [String: Any])
+        for key in ["load_s", "prefill_tokens_per_s", "decode_tokens_per_s"] { #expect(timings[key] is Double, "\(key)") }
+    }
+
+    @Test func streamsTextAndHonoursIgnoreEOSAndRaw() throws {
+        let r = try CLI.run("omni", ["generate", "--model", CLI.fixtureModel, "--prompt", "The king", "--raw",
+                                     "--max-tokens", "12", "--ignore-eos", "--json"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect((json["token_ids"] as? [Int])?.count == 12)
+        #expect(json["finish_reason"] as? String == "length")
+        let streamed = try CLI.run("omni", ["generate", "--model", CLI.fixtureModel, "--prompt", "The king", "--raw",
+                                            "--max-tokens", "12", "--ignore-eos"])
+        #expect(streamed.stdout == (json["text"] as? String ?? "") + "\n")
+    }
+
+    @Test(arguments: [
+        (["generate", "--model", "/nonexistent/model", "--prompt", "x"], "/nonexistent/model"),
+        (["generate", "--prompt", "x", "--max-tokens", "many"], "--max-tokens expects an integer"),
+        (["generate", "--prompt", "x", "--temperature", "-2"], "--temperature"),
+        (["generate", "--prompt", "x", "--bogus"], "unknown option '--bogus'"),
+        (["generate", "--model"], "--model needs a value"),
+        (["launch"], "unknown command 'launch'"),
+    ])
+    func userErrorsAreClearAndDoNotCrash(_ arguments: [String], _ expected: String) throws {
+        let r = try CLI.run("omni", arguments.map { $0 == "--model-placeholder" ? CLI.fixtureModel : $0 })
+        #expect(r.status == 1)
+        #expect(r.stderr.contains(expected), "stderr: \(r.stderr)")
+        #expect(!r.stderr.contains("Fatal error"))
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func missingTokenizerIsNamed() throws {
+        let r = try CLI.run("omni", ["generate", "--model", CLI.repositoryRoot.appendingPathComponent("Tests/OmniEngineTests/Fixtures/models/qwen2").path, "--prompt", "x"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("tokenizer.json"), "stderr: \(r.stderr)")
+    }
+
+    @Test func helpExplainsEveryOption() throws {
+        let r = try CLI.run("omni", ["generate", "--help"])
+        #expect(r.status == 0)
+        for option in ["--model", "--prompt", "--system", "--max-tokens", "--temperature", "--top-p", "--top-k", "--seed", "--raw", "--ignore-eos", "--json"] {
+            #expect(r.stdout.contains(option), "\(option)")
+        }
+    }
+}
