@@ -1,4 +1,5 @@
 import Foundation
+import OmniEngine
 
 /// A problem in an experiment file, located by its JSON path (e.g. `devices[2].memory`).
 public enum ExperimentError: LocalizedError, Equatable {
@@ -51,9 +52,9 @@ struct JSONNode {
     }
 
     func int(_ range: ClosedRange<Int>? = nil) throws -> Int {
-        guard let i = value.intValue ?? value.numberValue.flatMap({ $0.rounded() == $0 && abs($0) < 1e15 ? Int($0) : nil }) else {
-            throw fail("expected an integer, got \(value.brief)")
-        }
+        var parsed = value.intValue
+        if parsed == nil, let d = value.numberValue, d.rounded() == d, abs(d) < 1e15 { parsed = Int(d) }
+        guard let i = parsed else { throw fail("expected an integer, got \(value.brief)") }
         if let range, !range.contains(i) { throw fail("expected an integer in \(range.lowerBound)...\(range.upperBound), got \(i)") }
         return i
     }
