@@ -10,7 +10,7 @@ extension SVGPlot {
                                   metrics: [LatencyMetric] = [.ttft, .endToEnd]) -> String {
         let titleSize = 16.0, labelSize = 12.0, tickSize = 11.0
         let panelHeight = 250.0, plotWidth = 560.0
-        let left = 70.0, top = 64.0, panelGap = 70.0
+        let left = 70.0, top = 84.0, panelGap = 80.0
 
         struct Entry { var name: String; var color: String; var note: String?; var samples: [LatencyMetric: [Double]] }
         let entries: [Entry] = results.enumerated().map { i, r in
@@ -24,7 +24,8 @@ extension SVGPlot {
         let legendWidth = min(260, (legendLabels.map { SVGCanvas.textWidth($0, size: labelSize) }.max() ?? 0) + 40)
         let width = left + plotWidth + 30 + legendWidth + 10
         let panels = max(1, metrics.count)
-        let height = top + Double(panels) * panelHeight + Double(panels - 1) * panelGap + 56
+        let legendBottom = top + 24 + Double(entries.count) * 20
+        let height = max(top + Double(panels) * panelHeight + Double(panels - 1) * panelGap + 56, legendBottom + 20)
 
         var svg = SVGCanvas(width: width, height: height)
         svg.text(title, x: left, y: 26, size: titleSize, bold: true)
@@ -77,7 +78,7 @@ extension SVGPlot {
         }
         // Legend, right of the first panel.
         let lx = left + plotWidth + 30
-        svg.text("strategy", x: lx, y: top + 4, size: labelSize, bold: true)
+        svg.text("strategy", x: lx, y: top + 6, size: labelSize, bold: true)
         for (i, e) in entries.enumerated() {
             let y = top + 24 + Double(i) * 20
             svg.line(x1: lx, y1: y - 4, x2: lx + 24, y2: y - 4, stroke: e.note == nil ? e.color : "#aaaaaa",

@@ -46,6 +46,17 @@ struct NiceScale: Equatable {
         }
     }
 
+    /// Multiples of the step inside [from, to] (for axes that keep the data's exact range).
+    func ticks(from: Double, to: Double) -> [Double] {
+        let first = (from / step - 1e-9).rounded(.up)
+        let last = (to / step + 1e-9).rounded(.down)
+        guard last >= first else { return [] }
+        return (0...Int(last - first)).map { i in
+            let v = (first + Double(i)) * step
+            return abs(v) < step * 1e-9 ? 0 : v
+        }
+    }
+
     /// Tick label with as many decimals as the step needs.
     func label(_ value: Double) -> String {
         NumberFormat.tick(value, step: step)

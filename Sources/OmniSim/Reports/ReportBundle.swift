@@ -53,11 +53,12 @@ public enum ReportBundle {
             results: results, title: "Latency CDF — \(experiment) (\(model), seed \(seed))")))
         files.append(("throughput.svg", SVGPlot.throughput(
             results: results, title: "Throughput — \(experiment) (\(model), seed \(seed))")))
-        for timeline in strategyTimelines {
+        for (r, timeline) in zip(results, strategyTimelines) {
             files.append((timelineFileName(for: timeline.strategy), SVGPlot.timeline(
                 strategy: timeline.strategy, spans: timeline.spans, nodeOrder: timeline.nodeOrder,
                 window: TimelineWindow(maxSpans: timelineMaxSpans),
-                title: "Timeline — \(timeline.strategy) — \(experiment)")))
+                title: "Timeline — \(timeline.strategy) — \(experiment)",
+                note: r.feasible ? nil : "infeasible: \(r.infeasibleReason ?? "no reason given")")))
         }
 
         do {

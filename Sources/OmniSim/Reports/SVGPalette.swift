@@ -24,4 +24,15 @@ enum SVGPalette {
         }
         return out
     }
+
+    /// Dark or white text, whichever reads better on the `#rrggbb` fill.
+    static func textColor(on fill: String) -> String {
+        let hex = Array(fill.utf8.dropFirst())
+        guard hex.count == 6 else { return "#ffffff" }
+        func channel(_ i: Int) -> Double {
+            Double(UInt8(String(decoding: hex[i..<i + 2], as: UTF8.self), radix: 16) ?? 0) / 255
+        }
+        let luminance = 0.299 * channel(0) + 0.587 * channel(2) + 0.114 * channel(4)
+        return luminance > 0.6 ? "#222222" : "#ffffff"
+    }
 }

@@ -133,7 +133,7 @@ public enum SummaryWriter {
                 r.strategy,
                 r.feasible ? "true" : "false",
                 r.infeasibleReason ?? "",
-                PlacementSummary.line(r.placement),
+                r.placement.isEmpty ? "" : PlacementSummary.line(r.placement),
                 String(m.totalRequests),
                 String(m.completed),
                 String(m.failed),

@@ -3,7 +3,8 @@
 ///
 /// Nodes come in pipeline order (`nodeOrder`), then any other node sorted by name. Within a
 /// node, spans are sorted by (start, end, kind, request, label) and each goes to the lowest
-/// lane whose last span ended at or before its start. Spans with a non-finite start or end
+/// lane whose last span ended at or before its start. Waiting spans (`waitKinds`) get lanes
+/// of their own below the working ones, so a node's first lane shows what it computes. Spans with a non-finite start or end
 /// are dropped; an end before the start is treated as the start (zero length).
 struct TimelineLayout {
     struct Placed {
@@ -30,20 +31,34 @@ struct TimelineLayout {
         nodes = order.compactMap { node in
             guard let list = byNode[node] else { return nil }
             let sorted = list.sorted(by: TimelineLayout.spanPrecedes)
-            var laneEnds: [Double] = []
-            var placed: [Placed] = []
-            placed.reserveCapacity(sorted.count)
-            for span in sorted {
-                if let lane = laneEnds.firstIndex(where: { $0 <= span.start }) {
-                    laneEnds[lane] = span.end
-                    placed.append(Placed(span: span, lane: lane))
-                } else {
-                    laneEnds.append(span.end)
-                    placed.append(Placed(span: span, lane: laneEnds.count - 1))
-                }
+            let working = TimelineLayout.pack(sorted.filter { !TimelineLayout.waitKinds.contains($0.kind) }, firstLane: 0)
+            let waiting = TimelineLayout.pack(sorted.filter { TimelineLayout.waitKinds.contains($0.kind) },
+                                              firstLane: working.lanes)
+            let placed = (working.placed + waiting.placed).sorted { a, b in
+                TimelineLayout.spanPrecedes(a.span, b.span)
             }
-            return NodeLanes(node: node, laneCount: laneEnds.count, spans: placed)
+            return NodeLanes(node: node, laneCount: working.lanes + waiting.lanes, spans: placed)
         }
+    }
+
+    /// Kinds that mean "waiting", laid out below the working spans.
+    static let waitKinds: Set<String> = ["queue_wait"]
+
+    /// Greedy lane packing of spans sorted by start; lanes are numbered from `firstLane`.
+    static func pack(_ spans: [TimelineSpan], firstLane: Int) -> (placed: [Placed], lanes: Int) {
+        var laneEnds: [Double] = []
+        var placed: [Placed] = []
+        placed.reserveCapacity(spans.count)
+        for span in spans {
+            if let lane = laneEnds.firstIndex(where: { $0 <= span.start }) {
+                laneEnds[lane] = span.end
+                placed.append(Placed(span: span, lane: firstLane + lane))
+            } else {
+                laneEnds.append(span.end)
+                placed.append(Placed(span: span, lane: firstLane + laneEnds.count - 1))
+            }
+        }
+        return (placed, laneEnds.count)
     }
 
     /// `first` without duplicates, then the names of `others` not in it, sorted.

@@ -16,9 +16,10 @@ extension SVGPlot {
     /// A Gantt chart of one strategy's run: one band per node (pipeline order, then others
     /// by name), overlapping spans stacked in lanes inside the band, bars colored by span
     /// kind, each bar's tooltip naming kind, request, times and label. The subtitle states
-    /// the window shown and how many spans it holds out of the total.
+    /// the window shown and how many spans it holds out of the total, then `note` if given.
     public static func timeline(strategy: String, spans: [TimelineSpan], nodeOrder: [String] = [],
-                                window: TimelineWindow = TimelineWindow(), title: String) -> String {
+                                window: TimelineWindow = TimelineWindow(), title: String,
+                                note: String? = nil) -> String {
         let labelSize = 12.0, tickSize = 11.0
         let laneHeight = 14.0, laneGap = 2.0, bandPadding = 6.0
         let plotWidth = 860.0, top = 70.0
@@ -61,14 +62,17 @@ extension SVGPlot {
         svg.text(title, x: 16, y: 26, size: 16, bold: true)
         let shown = layout.nodes.reduce(0) { $0 + $1.spans.count }
         let windowText = "\(NumberFormat.fixed(t0, digits: 3))–\(NumberFormat.fixed(windowEnd, digits: 3)) s"
-        let subtitle = valid.isEmpty
+        var subtitle = valid.isEmpty
             ? "no spans recorded"
             : "showing \(windowText) of \(NumberFormat.fixed(t0, digits: 3))–\(NumberFormat.fixed(runEnd, digits: 3)) s: \(shown) of \(valid.count) spans"
-        svg.text(subtitle, x: 16, y: 46, size: labelSize, fill: "#555555")
+        if let note { subtitle += "; " + note }
+        svg.text(SVGCanvas.truncate(subtitle, size: labelSize, maxWidth: width - 32), x: 16, y: 46, size: labelSize, fill: "#555555")
 
-        let scale = NiceScale(minValue: t0, maxValue: windowEnd > t0 ? windowEnd : t0 + 1, maxIntervals: 8)
-        let xOf = { (t: Double) in left + (t - scale.lower) / (scale.upper - scale.lower) * plotWidth }
-        for t in scale.ticks {
+        // The axis keeps the window's exact range; ticks fall on 1-2-5 multiples inside it.
+        let axisEnd = windowEnd > t0 ? windowEnd : t0 + 1
+        let scale = NiceScale(minValue: t0, maxValue: axisEnd, maxIntervals: 8)
+        let xOf = { (t: Double) in left + (t - t0) / (axisEnd - t0) * plotWidth }
+        for t in scale.ticks(from: t0, to: axisEnd) {
             let x = xOf(t)
             svg.line(x1: x, y1: top, x2: x, y2: plotBottom, stroke: "#eeeeee")
             svg.line(x1: x, y1: plotBottom, x2: x, y2: plotBottom + 5, stroke: "#444444")
@@ -95,9 +99,10 @@ extension SVGPlot {
                 if let r = s.request { tip += " | request \(r)" }
                 tip += " | \(NumberFormat.fixed(s.start, digits: 6))–\(NumberFormat.fixed(s.end, digits: 6)) s"
                 if !s.label.isEmpty { tip += " | \(s.label)" }
-                svg.rect(x: x, y: yy, width: w, height: laneHeight, fill: colorOf[s.kind] ?? "#999999", title: tip)
+                let fill = colorOf[s.kind] ?? "#999999"
+                svg.rect(x: x, y: yy, width: w, height: laneHeight, fill: fill, title: tip)
                 if let r = s.request, SVGCanvas.textWidth(r, size: 9) + 4 < w {
-                    svg.text(r, x: x + 2, y: yy + laneHeight - 4, size: 9, fill: "#ffffff")
+                    svg.text(r, x: x + 2, y: yy + laneHeight - 4, size: 9, fill: SVGPalette.textColor(on: fill))
                 }
             }
         }
