@@ -13,7 +13,7 @@ import Testing
     }
 
     @Test func jsonKeepsKeyOrderAndEscapes() throws {
-        let doc = JSONValue.object([
+        let doc = ReportJSON.object([
             ("z", .int(-3)), ("a", .string("q\"u\\o\nte\u{01}")), ("m", .number(0.1 + 0.2, digits: 4)),
             ("n", .number(.infinity, digits: 2)), ("list", .array([.bool(true), .null, .uint(UInt64.max)])),
             ("empty", .object([])), ("nested", .array([.object([("k", .string(nil))])])),

@@ -150,3 +150,21 @@ public enum ExperimentRunner {
                               simulatedSeconds: outcome.simulatedSeconds, predictedSecondsPerToken: predicted)
     }
 }
+
+extension ExperimentRunner {
+    /// Writes summary.json/csv, the Chrome trace, the plots and the logs into `directory`.
+    public static func write(_ run: ExperimentRun, experiment e: Experiment, to directory: URL) throws -> [URL] {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var files = try ReportBundle.write(to: directory, experiment: e.name, seed: e.seed, model: e.modelName,
+                                           results: run.results, timelines: e.outputs.chromeTrace || e.outputs.plots ? run.timelines : [:])
+        var log = ""
+        for label in run.outcomes.keys.sorted() {
+            log += "== \(label)\n"
+            for line in run.outcomes[label]?.logs ?? [] { log += line + "\n" }
+        }
+        let logURL = directory.appendingPathComponent("events.log")
+        try Data(log.utf8).write(to: logURL)
+        files.append(logURL)
+        return files.sorted { $0.path < $1.path }
+    }
+}

@@ -62,13 +62,13 @@ public enum ChromeTraceWriter {
         text += lines.isEmpty ? "],\n" : "\n],\n"
         text += "\"displayTimeUnit\":\"ms\",\n"
         text += "\"otherData\":"
-        text += JSONValue.object(metadata.map { ($0.0, .string($0.1)) }).rendered(indent: nil)
+        text += ReportJSON.object(metadata.map { ($0.0, .string($0.1)) }).rendered(indent: nil)
         text += "}\n"
         return text
     }
 
-    static func meta(_ name: String, pid: Int64, tid: Int64, _ arg: (String, JSONValue)) -> String {
-        JSONValue.object([
+    static func meta(_ name: String, pid: Int64, tid: Int64, _ arg: (String, ReportJSON)) -> String {
+        ReportJSON.object([
             ("name", .string(name)), ("ph", .string("M")),
             ("pid", .int(pid)), ("tid", .int(tid)),
             ("args", .object([arg])),
@@ -76,10 +76,10 @@ public enum ChromeTraceWriter {
     }
 
     static func complete(_ span: TimelineSpan, pid: Int64, tid: Int64) -> String {
-        var args: [(String, JSONValue)] = [("kind", .string(span.kind))]
+        var args: [(String, ReportJSON)] = [("kind", .string(span.kind))]
         if let request = span.request { args.append(("request", .string(request))) }
         args.append(("label", .string(span.label)))
-        return JSONValue.object([
+        return ReportJSON.object([
             ("name", .string(span.label.isEmpty ? span.kind : span.label)),
             ("cat", .string(span.kind)),
             ("ph", .string("X")),

@@ -16,7 +16,7 @@ public enum SummaryWriter {
     public static func json(experiment: String, seed: UInt64, model: String,
                             results: [StrategyResult]) -> String {
         let strategies = results.map { strategyJSON($0, StrategyMetrics($0)) }
-        let doc = JSONValue.object([
+        let doc = ReportJSON.object([
             ("format", .string("omni-sim summary")),
             ("format_version", .int(1)),
             ("experiment", .string(experiment)),
@@ -28,7 +28,7 @@ public enum SummaryWriter {
         return doc.rendered(indent: 2) + "\n"
     }
 
-    static func strategyJSON(_ r: StrategyResult, _ m: StrategyMetrics) -> JSONValue {
+    static func strategyJSON(_ r: StrategyResult, _ m: StrategyMetrics) -> ReportJSON {
         .object([
             ("name", .string(r.strategy)),
             ("feasible", .bool(r.feasible)),
@@ -42,7 +42,7 @@ public enum SummaryWriter {
         ])
     }
 
-    static func placementJSON(_ row: PlacementRow) -> JSONValue {
+    static func placementJSON(_ row: PlacementRow) -> ReportJSON {
         .object([
             ("node", .string(row.node)),
             ("device", .string(row.device)),
@@ -54,7 +54,7 @@ public enum SummaryWriter {
         ])
     }
 
-    static func metricsJSON(_ m: StrategyMetrics) -> JSONValue {
+    static func metricsJSON(_ m: StrategyMetrics) -> ReportJSON {
         .object([
             ("requests", .int(Int64(m.totalRequests))),
             ("completed", .int(Int64(m.completed))),
@@ -71,7 +71,7 @@ public enum SummaryWriter {
         ])
     }
 
-    static func distributionJSON(_ d: Distribution) -> JSONValue {
+    static func distributionJSON(_ d: Distribution) -> ReportJSON {
         .object([
             ("count", .int(Int64(d.count))),
             ("mean", .number(d.mean, digits: digits)),
@@ -83,7 +83,7 @@ public enum SummaryWriter {
         ])
     }
 
-    static func deviceJSON(_ d: StrategyMetrics.DeviceMetrics) -> JSONValue {
+    static func deviceJSON(_ d: StrategyMetrics.DeviceMetrics) -> ReportJSON {
         .object([
             ("node", .string(d.node)),
             ("device", .string(d.device)),

@@ -1,7 +1,7 @@
 /// A JSON document with ordered object keys and fixed-precision numbers, rendered
 /// byte-for-byte the same on every run (Foundation's JSONSerialization does not promise
 /// key order or float text).
-public indirect enum JSONValue: Sendable, Equatable {
+public indirect enum ReportJSON: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -9,22 +9,22 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// A float written with `digits` decimals; non-finite values are written as `null`.
     case number(Double, digits: Int)
     case string(String)
-    case array([JSONValue])
+    case array([ReportJSON])
     /// Keys are written in the given order.
-    case object([(String, JSONValue)])
+    case object([(String, ReportJSON)])
 
-    public static func == (a: JSONValue, b: JSONValue) -> Bool {
+    public static func == (a: ReportJSON, b: ReportJSON) -> Bool {
         a.rendered(indent: nil) == b.rendered(indent: nil)
     }
 
     /// `value` as a number with `digits` decimals, or null.
-    public static func number(_ value: Double?, digits: Int = 6) -> JSONValue {
+    public static func number(_ value: Double?, digits: Int = 6) -> ReportJSON {
         guard let value else { return .null }
         return .number(value, digits: digits)
     }
 
     /// `value` as a string, or null.
-    public static func string(_ value: String?) -> JSONValue {
+    public static func string(_ value: String?) -> ReportJSON {
         guard let value else { return .null }
         return .string(value)
     }
@@ -53,29 +53,29 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .uint(let u): out += String(u)
         case .number(let v, let digits):
             out += v.isFinite ? NumberFormat.fixed(v, digits: digits) : "null"
-        case .string(let s): JSONValue.writeString(s, into: &out)
+        case .string(let s): ReportJSON.writeString(s, into: &out)
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
             let multiline = indent != nil && items.contains { $0.isContainer }
             out += "["
             for (i, item) in items.enumerated() {
                 if i > 0 { out += multiline ? "," : (indent == nil ? "," : ", ") }
-                if multiline, let indent { JSONValue.newline(&out, indent * (level + 1)) }
+                if multiline, let indent { ReportJSON.newline(&out, indent * (level + 1)) }
                 item.write(into: &out, indent: indent, level: level + 1)
             }
-            if multiline, let indent { JSONValue.newline(&out, indent * level) }
+            if multiline, let indent { ReportJSON.newline(&out, indent * level) }
             out += "]"
         case .object(let members):
             if members.isEmpty { out += "{}"; return }
             out += "{"
             for (i, (key, value)) in members.enumerated() {
                 if i > 0 { out += "," }
-                if let indent { JSONValue.newline(&out, indent * (level + 1)) }
-                JSONValue.writeString(key, into: &out)
+                if let indent { ReportJSON.newline(&out, indent * (level + 1)) }
+                ReportJSON.writeString(key, into: &out)
                 out += indent == nil ? ":" : ": "
                 value.write(into: &out, indent: indent, level: level + 1)
             }
-            if let indent { JSONValue.newline(&out, indent * level) }
+            if let indent { ReportJSON.newline(&out, indent * level) }
             out += "}"
         }
     }
