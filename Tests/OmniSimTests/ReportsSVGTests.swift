@@ -52,6 +52,30 @@ import Testing
         #expect(c.texts.contains("time to first token (s)"))
     }
 
+    @Test func latencyCDFStaysSmallForLargeSamples() throws {
+        let requests = (0..<50_000).map { i in
+            RequestRecord(id: "r\(i)", origin: "a", arrival: 0, firstToken: Double(i % 997) * 0.001,
+                          finish: 1 + Double(i % 991) * 0.002, outputTokens: 4, status: "completed")
+        }
+        let r = StrategyResult(strategy: "big", feasible: true, requests: requests, simulatedSeconds: 10)
+        let svg = SVGPlot.latencyCDF(results: [r], title: "big")
+        let c = try Self.parse(svg)
+        #expect(c.elements.filter { $0 == "path" }.count == 2)
+        #expect(c.texts.contains("big (n=50000)"))
+        #expect(svg.utf8.count < 80_000)
+    }
+
+    @Test func cdfStepsAtEachValue() throws {
+        let requests = [0.5, 1.0, 1.0, 2.0].enumerated().map { i, t in
+            RequestRecord(id: "r\(i)", origin: "a", arrival: 0, firstToken: t, finish: t, outputTokens: 1, status: "completed")
+        }
+        let r = StrategyResult(strategy: "s", feasible: true, requests: requests, simulatedSeconds: 2)
+        let svg = SVGPlot.latencyCDF(results: [r], title: "t", metrics: [.ttft])
+        // Plot area: x 70...630 over 0...2 s (280 px/s); y 84...334 over 1...0.
+        // Start at (70, 334), then steps at 0.5 s (to 0.25), 1.0 s (to 0.75), 2.0 s (to 1), then right edge.
+        #expect(svg.contains("d=\"M70 334 L210 334 L210 271.5 L350 271.5 L350 146.5 L630 146.5 L630 84 L630 84\""))
+    }
+
     @Test func throughputMarksInfeasible() throws {
         let (results, _) = ReportsFixtures.experiment()
         let c = try Self.parse(SVGPlot.throughput(results: results + [Self.awkward], title: "T"))

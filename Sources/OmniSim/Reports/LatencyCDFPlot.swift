@@ -20,7 +20,9 @@ extension SVGPlot {
             let note: String? = !r.feasible ? "infeasible" : (empty ? "no data" : nil)
             return Entry(name: r.strategy, color: SVGPalette.series(i), note: note, samples: samples)
         }
-        let legendLabels = entries.map { e in e.note.map { "\(e.name) (\($0))" } ?? e.name }
+        let legendLabels = entries.map { e in
+            e.note.map { "\(e.name) (\($0))" } ?? "\(e.name) (n=\(e.samples[metrics.first ?? .ttft]?.count ?? 0))"
+        }
         let legendWidth = min(260, (legendLabels.map { SVGCanvas.textWidth($0, size: labelSize) }.max() ?? 0) + 40)
         let width = left + plotWidth + 30 + legendWidth + 10
         let panels = max(1, metrics.count)
@@ -66,10 +68,16 @@ extension SVGPlot {
                 guard let values = e.samples[metric], !values.isEmpty else { continue }
                 let n = Double(values.count)
                 var points: [(Double, Double)] = [(xOf(scale.lower), yOf(0))]
-                for (i, v) in values.enumerated() {
-                    let x = xOf(v)
+                // One vertical step per distinct pixel column keeps big samples small.
+                var i = 0
+                while i < values.count {
+                    let x = xOf(values[i])
+                    let column = SVGCanvas.num(x)
+                    var j = i + 1
+                    while j < values.count, SVGCanvas.num(xOf(values[j])) == column { j += 1 }
                     points.append((x, yOf(Double(i) / n)))
-                    points.append((x, yOf(Double(i + 1) / n)))
+                    points.append((x, yOf(Double(j) / n)))
+                    i = j
                 }
                 points.append((xOf(scale.upper), yOf(1)))
                 svg.polyline(points, stroke: e.color, width: 2,

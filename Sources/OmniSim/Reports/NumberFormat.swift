@@ -24,7 +24,7 @@ public enum NumberFormat {
 
     /// A short label for an axis tick: `digits` decimals, trailing zeros kept (ticks share a step).
     static func tick(_ value: Double, step: Double) -> String {
-        let digits = step >= 1 ? 0 : Int((-log10(step)).rounded(.up))
+        let digits = step >= 1 ? 0 : Int((-log10(step) - 1e-9).rounded(.up))
         return fixed(value, digits: min(digits, 9))
     }
 

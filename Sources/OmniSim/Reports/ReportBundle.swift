@@ -3,7 +3,7 @@ import Foundation
 /// Writes every report of one experiment into a directory.
 public enum ReportBundle {
     /// Spans drawn per timeline plot at most (the plot's subtitle says what was left out).
-    public static let timelineMaxSpans = 1500
+    public static let timelineMaxSpans = 1000
 
     /// The timeline plot's file name for `strategy`: "timeline_<name>.svg", with every
     /// character outside [A-Za-z0-9._-] replaced by "_".

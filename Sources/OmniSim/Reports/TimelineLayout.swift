@@ -15,6 +15,8 @@ struct TimelineLayout {
     struct NodeLanes {
         var node: String
         var laneCount: Int
+        /// Lanes of working spans; waiting spans use lanes workingLanes..<laneCount.
+        var workingLanes: Int
         /// Spans sorted by (start, end, kind, request, label).
         var spans: [Placed]
     }
@@ -37,7 +39,8 @@ struct TimelineLayout {
             let placed = (working.placed + waiting.placed).sorted { a, b in
                 TimelineLayout.spanPrecedes(a.span, b.span)
             }
-            return NodeLanes(node: node, laneCount: working.lanes + waiting.lanes, spans: placed)
+            return NodeLanes(node: node, laneCount: working.lanes + waiting.lanes,
+                             workingLanes: working.lanes, spans: placed)
         }
     }
 

@@ -6,7 +6,7 @@ public struct TimelineWindow: Sendable, Equatable {
     /// When set, only the first `maxSeconds` from the run's start are drawn.
     public var maxSeconds: Double?
 
-    public init(maxSpans: Int = 1500, maxSeconds: Double? = nil) {
+    public init(maxSpans: Int = 1000, maxSeconds: Double? = nil) {
         self.maxSpans = max(1, maxSpans)
         self.maxSeconds = maxSeconds
     }
@@ -14,8 +14,9 @@ public struct TimelineWindow: Sendable, Equatable {
 
 extension SVGPlot {
     /// A Gantt chart of one strategy's run: one band per node (pipeline order, then others
-    /// by name), overlapping spans stacked in lanes inside the band, bars colored by span
-    /// kind, each bar's tooltip naming kind, request, times and label. The subtitle states
+    /// by name), overlapping working spans stacked in lanes inside the band, waiting spans
+    /// (queue_wait) in one translucent lane below them, so deeper queues show darker; bars
+    /// colored by span kind, each bar's tooltip naming kind, request, times and label. The subtitle states
     /// the window shown and how many spans it holds out of the total, then `note` if given.
     public static func timeline(strategy: String, spans: [TimelineSpan], nodeOrder: [String] = [],
                                 window: TimelineWindow = TimelineWindow(), title: String,
@@ -48,11 +49,13 @@ extension SVGPlot {
 
         let nodeLabelWidth = min(200, max(60, (layout.nodes.map { SVGCanvas.textWidth($0.node, size: labelSize) }.max() ?? 0) + 16))
         let left = nodeLabelWidth + 10
+        // Drawn lanes: working lanes, then at most one lane for all waiting spans.
+        let drawnLanes = layout.nodes.map { $0.workingLanes + ($0.laneCount > $0.workingLanes ? 1 : 0) }
         var bandTops: [Double] = []
         var y = top
-        for node in layout.nodes {
+        for lanes in drawnLanes {
             bandTops.append(y)
-            y += bandPadding * 2 + Double(node.laneCount) * (laneHeight + laneGap) - laneGap
+            y += bandPadding * 2 + Double(max(1, lanes)) * (laneHeight + laneGap) - laneGap
         }
         let plotBottom = max(y, top + 30)
         let width = left + plotWidth + 30
@@ -83,7 +86,7 @@ extension SVGPlot {
 
         for (index, node) in layout.nodes.enumerated() {
             let bandTop = bandTops[index]
-            let bandHeight = bandPadding * 2 + Double(node.laneCount) * (laneHeight + laneGap) - laneGap
+            let bandHeight = bandPadding * 2 + Double(max(1, drawnLanes[index])) * (laneHeight + laneGap) - laneGap
             if index % 2 == 0 {
                 svg.rect(x: left, y: bandTop, width: plotWidth, height: bandHeight, fill: "#f7f7f7")
             }
@@ -94,14 +97,17 @@ extension SVGPlot {
                 let s = placed.span
                 let x = xOf(s.start)
                 let w = max(0.6, xOf(s.end) - x)
-                let yy = bandTop + bandPadding + Double(placed.lane) * (laneHeight + laneGap)
+                let waiting = placed.lane >= node.workingLanes
+                let lane = waiting ? node.workingLanes : placed.lane
+                let yy = bandTop + bandPadding + Double(lane) * (laneHeight + laneGap)
                 var tip = s.kind
                 if let r = s.request { tip += " | request \(r)" }
                 tip += " | \(NumberFormat.fixed(s.start, digits: 6))–\(NumberFormat.fixed(s.end, digits: 6)) s"
                 if !s.label.isEmpty { tip += " | \(s.label)" }
                 let fill = colorOf[s.kind] ?? "#999999"
-                svg.rect(x: x, y: yy, width: w, height: laneHeight, fill: fill, title: tip)
-                if let r = s.request, SVGCanvas.textWidth(r, size: 9) + 4 < w {
+                svg.rect(x: x, y: yy, width: w, height: laneHeight, fill: fill,
+                         opacity: waiting ? 0.35 : nil, title: tip)
+                if !waiting, let r = s.request, SVGCanvas.textWidth(r, size: 9) + 4 < w {
                     svg.text(r, x: x + 2, y: yy + laneHeight - 4, size: 9, fill: SVGPalette.textColor(on: fill))
                 }
             }
