@@ -7,7 +7,7 @@ import Foundation
 public final class Tokenizer: @unchecked Sendable {
     private let model: BPEModel
     private let normalizer: Normalizer?
-    private let preTokenizer: PreTokenizer?
+    let preTokenizer: PreTokenizer?
     private let postProcessor: PostProcessor?
     private let decoder: Decoder?
     private let addedTokens: [AddedToken]
