@@ -16,7 +16,7 @@ public final class Tokenizer: @unchecked Sendable {
     /// Token string of every id, added tokens included.
     private let tokenForId: [String?]
     /// Id of every token string (model vocabulary, then added tokens), keyed by UTF-8 bytes.
-    private let idForTokenBytes: [[UInt8]: Int]
+    private let idForTokenBytes: [ByteString: Int]
     /// For byte-level decoders: the raw bytes each id decodes to (nil when not byte-level).
     let decodedBytesForId: [[UInt8]]?
     private let config: TokenizerConfig
@@ -78,7 +78,7 @@ public final class Tokenizer: @unchecked Sendable {
         specialTokenIds = Set(addedTokens.filter(\.special).map(\.id))
 
         var tokenForId = model.tokens
-        var idForTokenBytes: [[UInt8]: Int] = [:]
+        var idForTokenBytes: [ByteString: Int] = [:]
         idForTokenBytes.reserveCapacity(model.idForTokenBytes.count + addedTokens.count)
         for (bytes, id) in model.idForTokenBytes { idForTokenBytes[bytes] = Int(id) }
         let largestAddedId = addedTokens.map(\.id).max() ?? -1
@@ -87,7 +87,7 @@ public final class Tokenizer: @unchecked Sendable {
         }
         for token in addedTokens {
             tokenForId[token.id] = token.content
-            idForTokenBytes[Array(token.content.utf8)] = token.id
+            idForTokenBytes[ByteString(token.content)] = token.id
         }
         self.tokenForId = tokenForId
         self.idForTokenBytes = idForTokenBytes
@@ -109,7 +109,7 @@ public final class Tokenizer: @unchecked Sendable {
 
     /// The id of `token` (exact string, compared by UTF-8 bytes), or nil.
     public func id(forToken token: String) -> Int? {
-        idForTokenBytes[Array(token.utf8)]
+        idForTokenBytes[ByteString(token)]
     }
 
     /// The token string of `id`, or nil when no token has that id.
