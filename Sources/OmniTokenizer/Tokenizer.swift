@@ -164,7 +164,7 @@ public final class Tokenizer: @unchecked Sendable {
     /// Normalizes one run of text between raw added tokens, splits out normalized added
     /// tokens, pre-tokenizes and runs BPE.
     private func encodeText(_ text: ArraySlice<UInt8>, atTextStart: Bool, into ids: inout [Int], merger: inout BPEMerger) {
-        var normalized: [UInt8]
+        let normalized: [UInt8]
         if let normalizer {
             normalized = Array(normalizer.apply(String(decoding: text, as: UTF8.self)).utf8)
         } else {
@@ -185,13 +185,13 @@ public final class Tokenizer: @unchecked Sendable {
                 }
             }
         }
-        normalized.removeAll()
     }
 
     // MARK: - Decoding
 
-    /// The text of `ids`, equal to `tokenizers`' `decode(ids, skip_special_tokens:)`. Unknown
-    /// ids are skipped.
+    /// The text of `ids`, equal to `tokenizers`' `decode(ids, skip_special_tokens:)` (and to
+    /// transformers 5's `decode`, which no longer applies `clean_up_tokenization_spaces` to BPE
+    /// tokenizers). Unknown ids are skipped.
     public func decode(_ ids: [Int], skipSpecialTokens: Bool = false) -> String {
         if let decodedBytesForId {
             var bytes: [UInt8] = []
