@@ -167,6 +167,26 @@ def train_whitespace_split(lines):
     return json.loads(tokenizer.to_str())
 
 
+# Llama 3's pattern with \p{N}{1,2}: no hand-coded scanner knows it, so the Swift side runs it
+# through its general regex engine (lookahead, (?i:...), Unicode classes).
+FALLBACK_PATTERN = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,2}"
+                    r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+")
+
+
+def train_regex_fallback(lines):
+    """Byte-level BPE behind a Llama-3-like Split regex that only the general regex path handles."""
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Split(Regex(FALLBACK_PATTERN), behavior="isolated"),
+        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
+    ])
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=700, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+                                  show_progress=False)
+    tokenizer.train_from_iterator(lines, trainer)
+    return json.loads(tokenizer.to_str())
+
+
 def llama_with_ignore_merges(data):
     """Llama 3's newer tokenizer.json sets ignore_merges; the fetched one predates that."""
     data = dict(data)
@@ -213,6 +233,7 @@ def main():
         "custom_split": train_custom_split(lines),
         "split_behaviours": train_split_behaviours(lines),
         "whitespace_split": train_whitespace_split(lines),
+        "regex_fallback": train_regex_fallback(lines),
     }
     for name, data in trained.items():
         write_json(os.path.join(FIXTURES, "trained", f"{name}.json"), data)

@@ -2,7 +2,7 @@
 /// per-piece cache, so one merger serves one encode call (it is not shared between threads).
 struct BPEMerger {
     let model: BPEModel
-    private var cache: [[UInt8]: [Int32]] = [:]
+    private var cache: [ByteString: [Int32]] = [:]
     private var symbols: [Int32] = []
     private var heap: [UInt64] = []
     private var next: [Int32] = []
@@ -20,17 +20,18 @@ struct BPEMerger {
     /// Appends the ids of `piece` (raw UTF-8 bytes) to `output`.
     mutating func encode(_ piece: ArraySlice<UInt8>, into output: inout [Int]) {
         if piece.isEmpty { return }
-        if piece.count <= Self.maximumCachedLength, let cached = cache[Array(piece)] {
+        let key = piece.count <= Self.maximumCachedLength ? ByteString(piece) : nil
+        if let key, let cached = cache[key] {
             for id in cached { output.append(Int(id)) }
             return
         }
         let ids = merge(piece)
         for id in ids { output.append(Int(id)) }
-        if piece.count <= Self.maximumCachedLength { cache[Array(piece)] = ids }
+        if let key { cache[key] = ids }
     }
 
     private mutating func merge(_ piece: ArraySlice<UInt8>) -> [Int32] {
-        if model.ignoreMerges, let whole = model.idForPieceBytes[Array(piece)] { return [whole] }
+        if model.ignoreMerges, let whole = model.idForPieceBytes[ByteString(piece)] { return [whole] }
         symbols.removeAll(keepingCapacity: true)
         if model.byteLevel {
             lastWasUnknown = false

@@ -5,10 +5,10 @@ struct BPEModel: Sendable {
     /// Token string for each id (nil for ids the vocabulary skips).
     let tokens: [String?]
     /// Id of each token string, keyed by its UTF-8 bytes (exact, not canonical, equality).
-    let idForTokenBytes: [[UInt8]: Int32]
+    let idForTokenBytes: [ByteString: Int32]
     /// Id of each token, keyed by the raw piece bytes it covers (equals `idForTokenBytes`
     /// unless byte-level, where tokens are spelled in the GPT-2 alphabet).
-    let idForPieceBytes: [[UInt8]: Int32]
+    let idForPieceBytes: [ByteString: Int32]
     let merges: PairRankTable
     let byteLevel: Bool
     /// Byte-level: the id of each single-byte token (-1 when missing).
@@ -37,7 +37,7 @@ struct BPEModel: Sendable {
 
         let vocabCursor = try json.required("vocab")
         guard case let .object(vocabMembers) = vocabCursor.value else { throw vocabCursor.wrongType("an object") }
-        var idForTokenBytes: [[UInt8]: Int32] = [:]
+        var idForTokenBytes: [ByteString: Int32] = [:]
         idForTokenBytes.reserveCapacity(vocabMembers.count)
         var maxId = -1
         for member in vocabMembers {
@@ -45,7 +45,7 @@ struct BPEModel: Sendable {
                 throw .invalidValue(file: json.file, path: "\(vocabCursor.path).\(member.key)",
                                     reason: "token id must be an integer in 0..<4194304")
             }
-            idForTokenBytes[Array(member.key.utf8)] = Int32(number)
+            idForTokenBytes[ByteString(member.key)] = Int32(number)
             maxId = max(maxId, Int(number))
         }
         var tokens = [String?](repeating: nil, count: maxId + 1)
@@ -58,12 +58,12 @@ struct BPEModel: Sendable {
         var idForByte = [Int32](repeating: -1, count: 256)
         var idForScalar: [UInt32: Int32] = [:]
         if byteLevel {
-            var idForPieceBytes: [[UInt8]: Int32] = [:]
+            var idForPieceBytes: [ByteString: Int32] = [:]
             idForPieceBytes.reserveCapacity(idForTokenBytes.count)
             for member in vocabMembers {
                 guard case let .number(number) = member.value,
                       let bytes = ByteLevelAlphabet.bytes(ofToken: member.key) else { continue }
-                idForPieceBytes[bytes] = Int32(number)
+                idForPieceBytes[ByteString(bytes)] = Int32(number)
                 if bytes.count == 1 { idForByte[Int(bytes[0])] = Int32(number) }
             }
             self.idForPieceBytes = idForPieceBytes
@@ -82,13 +82,13 @@ struct BPEModel: Sendable {
         let hexDigits = Array("0123456789ABCDEF".utf8)
         for byte in 0..<256 {
             let name: [UInt8] = Array("<0x".utf8) + [hexDigits[byte >> 4], hexDigits[byte & 15], UInt8(ascii: ">")]
-            byteFallbackIds[byte] = idForTokenBytes[name] ?? -1
+            byteFallbackIds[byte] = idForTokenBytes[ByteString(name)] ?? -1
         }
         self.byteFallbackIds = byteFallbackIds
 
         if let unknown = try json.optional("unk_token") {
             let name = try unknown.string()
-            guard let id = idForTokenBytes[Array(name.utf8)] else {
+            guard let id = idForTokenBytes[ByteString(name)] else {
                 throw unknown.invalid("unknown token '\(name)' is not in model.vocab")
             }
             unknownId = id
@@ -98,12 +98,12 @@ struct BPEModel: Sendable {
         merges = try Self.readMerges(json, idForTokenBytes: idForTokenBytes)
     }
 
-    private static func readMerges(_ json: JSONCursor, idForTokenBytes: [[UInt8]: Int32]) throws(TokenizerError) -> PairRankTable {
+    private static func readMerges(_ json: JSONCursor, idForTokenBytes: [ByteString: Int32]) throws(TokenizerError) -> PairRankTable {
         guard let mergesCursor = try json.optional("merges") else { return PairRankTable(capacity: 0) }
         guard case let .array(entries) = mergesCursor.value else { throw mergesCursor.wrongType("an array") }
         var table = PairRankTable(capacity: entries.count)
         for (rank, entry) in entries.enumerated() {
-            let path = "\(mergesCursor.path)[\(rank)]"
+            var path: String { "\(mergesCursor.path)[\(rank)]" }
             let left: [UInt8], right: [UInt8]
             switch entry {
             case let .string(text):
@@ -123,11 +123,11 @@ struct BPEModel: Sendable {
             default:
                 throw .wrongType(file: json.file, path: path, expected: "a string or a pair of strings", found: entry.typeName)
             }
-            guard let leftId = idForTokenBytes[left], let rightId = idForTokenBytes[right] else {
+            guard let leftId = idForTokenBytes[ByteString(left)], let rightId = idForTokenBytes[ByteString(right)] else {
                 throw .invalidValue(file: json.file, path: path,
                                     reason: "merge of '\(String(decoding: left, as: UTF8.self))' and '\(String(decoding: right, as: UTF8.self))' uses a token missing from model.vocab")
             }
-            guard let mergedId = idForTokenBytes[left + right] else {
+            guard let mergedId = idForTokenBytes[ByteString(left + right)] else {
                 throw .invalidValue(file: json.file, path: path,
                                     reason: "merged token '\(String(decoding: left + right, as: UTF8.self))' is missing from model.vocab")
             }

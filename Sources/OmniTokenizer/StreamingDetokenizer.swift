@@ -4,8 +4,7 @@
 public struct StreamingDetokenizer {
     private let tokenizer: Tokenizer
     private let skipSpecialTokens: Bool
-    /// Byte-level path: bytes not yet released (an incomplete UTF-8 sequence at most, plus
-    /// nothing else).
+    /// Byte-level path: bytes not yet released (at most one incomplete UTF-8 sequence).
     private var pendingBytes: [UInt8] = []
     /// General path: the last few released ids (decode context) and the ids not yet released.
     private var contextIds: [Int] = []
@@ -13,6 +12,8 @@ public struct StreamingDetokenizer {
     /// How many released ids are kept as context for the next decode.
     private static let contextLength = 4
 
+    /// A stream decoding with `tokenizer`; with `skipSpecialTokens`, special added tokens
+    /// produce no text (as in `decode(_:skipSpecialTokens:)`).
     public init(tokenizer: Tokenizer, skipSpecialTokens: Bool = false) {
         self.tokenizer = tokenizer
         self.skipSpecialTokens = skipSpecialTokens

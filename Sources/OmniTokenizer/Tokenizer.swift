@@ -7,7 +7,7 @@ import Foundation
 public final class Tokenizer: @unchecked Sendable {
     private let model: BPEModel
     private let normalizer: Normalizer?
-    private let preTokenizer: PreTokenizer?
+    let preTokenizer: PreTokenizer?
     private let postProcessor: PostProcessor?
     private let decoder: Decoder?
     private let addedTokens: [AddedToken]
@@ -16,7 +16,7 @@ public final class Tokenizer: @unchecked Sendable {
     /// Token string of every id, added tokens included.
     private let tokenForId: [String?]
     /// Id of every token string (model vocabulary, then added tokens), keyed by UTF-8 bytes.
-    private let idForTokenBytes: [[UInt8]: Int]
+    private let idForTokenBytes: [ByteString: Int]
     /// For byte-level decoders: the raw bytes each id decodes to (nil when not byte-level).
     let decodedBytesForId: [[UInt8]]?
     private let config: TokenizerConfig
@@ -78,7 +78,7 @@ public final class Tokenizer: @unchecked Sendable {
         specialTokenIds = Set(addedTokens.filter(\.special).map(\.id))
 
         var tokenForId = model.tokens
-        var idForTokenBytes: [[UInt8]: Int] = [:]
+        var idForTokenBytes: [ByteString: Int] = [:]
         idForTokenBytes.reserveCapacity(model.idForTokenBytes.count + addedTokens.count)
         for (bytes, id) in model.idForTokenBytes { idForTokenBytes[bytes] = Int(id) }
         let largestAddedId = addedTokens.map(\.id).max() ?? -1
@@ -87,7 +87,7 @@ public final class Tokenizer: @unchecked Sendable {
         }
         for token in addedTokens {
             tokenForId[token.id] = token.content
-            idForTokenBytes[Array(token.content.utf8)] = token.id
+            idForTokenBytes[ByteString(token.content)] = token.id
         }
         self.tokenForId = tokenForId
         self.idForTokenBytes = idForTokenBytes
@@ -109,7 +109,7 @@ public final class Tokenizer: @unchecked Sendable {
 
     /// The id of `token` (exact string, compared by UTF-8 bytes), or nil.
     public func id(forToken token: String) -> Int? {
-        idForTokenBytes[Array(token.utf8)]
+        idForTokenBytes[ByteString(token)]
     }
 
     /// The token string of `id`, or nil when no token has that id.
@@ -164,7 +164,7 @@ public final class Tokenizer: @unchecked Sendable {
     /// Normalizes one run of text between raw added tokens, splits out normalized added
     /// tokens, pre-tokenizes and runs BPE.
     private func encodeText(_ text: ArraySlice<UInt8>, atTextStart: Bool, into ids: inout [Int], merger: inout BPEMerger) {
-        var normalized: [UInt8]
+        let normalized: [UInt8]
         if let normalizer {
             normalized = Array(normalizer.apply(String(decoding: text, as: UTF8.self)).utf8)
         } else {
@@ -185,13 +185,13 @@ public final class Tokenizer: @unchecked Sendable {
                 }
             }
         }
-        normalized.removeAll()
     }
 
     // MARK: - Decoding
 
-    /// The text of `ids`, equal to `tokenizers`' `decode(ids, skip_special_tokens:)`. Unknown
-    /// ids are skipped.
+    /// The text of `ids`, equal to `tokenizers`' `decode(ids, skip_special_tokens:)` (and to
+    /// transformers 5's `decode`, which no longer applies `clean_up_tokenization_spaces` to BPE
+    /// tokenizers). Unknown ids are skipped.
     public func decode(_ ids: [Int], skipSpecialTokens: Bool = false) -> String {
         if let decodedBytesForId {
             var bytes: [UInt8] = []

@@ -14,7 +14,7 @@ enum FixtureSupport {
 
     /// Tokenizers trained by Scripts/tokenizer/make_fixtures.py and committed.
     static let trainedNames = ["llama2_style", "metaspace_first", "metaspace_always", "gpt2_style", "custom_split",
-                               "split_behaviours", "whitespace_split"]
+                               "split_behaviours", "whitespace_split", "regex_fallback"]
     /// Real tokenizers fetched by Scripts/tokenizer/fetch_tokenizers.sh into .cache/tokenizers,
     /// plus Llama 3.2 with `ignore_merges` switched on (as newer Llama 3 files have it).
     static let realNames = ["llama3.2", "qwen", "llama3.2_ignore_merges"]
