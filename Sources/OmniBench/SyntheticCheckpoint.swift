@@ -11,7 +11,13 @@ public enum SyntheticCheckpoint {
         guard let json = ModelPresets.configs[preset] else {
             throw CheckpointError.invalidConfig(file: "preset", key: preset, reason: "is not a known preset; presets: \(ModelPresets.names.joined(separator: ", "))")
         }
-        let config = try ModelConfig.parse(Data(json.utf8), file: "preset \(preset)")
+        try write(configJSON: json, dtype: dtype, to: directory, seed: seed, progress: progress)
+    }
+
+    /// Writes a checkpoint for any config.json text.
+    public static func write(configJSON json: String, dtype: DType, to directory: URL, seed: UInt64 = 1,
+                             progress: ((String) -> Void)? = nil) throws {
+        let config = try ModelConfig.parse(Data(json.utf8), file: "config.json")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // config.json with the dtype that is actually stored.
         var configObject = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] ?? [:]

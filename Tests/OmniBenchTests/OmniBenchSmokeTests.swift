@@ -1,4 +1,0 @@
-import Testing
-@testable import OmniBench
-
-@Test func OmniBenchLinks() {}

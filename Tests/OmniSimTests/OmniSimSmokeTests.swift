@@ -1,4 +1,0 @@
-import Testing
-@testable import OmniSim
-
-@Test func OmniSimLinks() {}
