@@ -67,7 +67,7 @@ void omk_matmul(const omk_matrix *w, const float *x, int64_t n, float *y);
 /// Row-major C = alpha * op(A) * op(B) + beta * C, parallelised over rows of C on the pool.
 void omk_sgemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, float alpha,
                const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
-/// Tuning knob for benchmarks: bytes of f32 scratch per converted weight block in omk_matmul (default 1 MiB).
+/// Tuning knob for benchmarks: bytes of f32 scratch per converted weight block in omk_matmul (default 2 MiB).
 void omk_set_matmul_scratch_bytes(int64_t bytes);
 /// The OpenBLAS core type in use (after OmniKernels' tuning), or "unknown".
 const char *omk_blas_core_name(void);
