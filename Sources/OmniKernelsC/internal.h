@@ -38,7 +38,9 @@ void omk_to_f32_avx512(const void *src, omk_dtype dtype, int64_t count, float *d
 void omk_matvec_rows_portable(const omk_matrix *w, const float *x, float *y, int64_t r0, int64_t r1);
 #if OMK_X86
 void omk_matvec_rows_avx2(const omk_matrix *w, const float *x, float *y, int64_t r0, int64_t r1);
-void omk_matvec_rows_avx512(const omk_matrix *w, const float *x, float *y, int64_t r0, int64_t r1);
+/// xd: x deinterleaved per 32-column block (omk_deinterleave32_avx512), needed by the BF16 kernel.
+void omk_matvec_rows_avx512(const omk_matrix *w, const float *x, const float *xd, float *y, int64_t r0, int64_t r1);
+void omk_deinterleave32_avx512(const float *x, int64_t count, float *xd);
 #endif
 #if OMK_NEON
 void omk_matvec_rows_neon(const omk_matrix *w, const float *x, float *y, int64_t r0, int64_t r1);
