@@ -14,9 +14,12 @@ extern void gotoblas_dynamic_quit(void) __attribute__((weak));
 
 static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
 
+#if OMK_X86
 static int core_has_avx512_kernels(const char *name) {
     return strcmp(name, "SkylakeX") == 0 || strcmp(name, "Cooperlake") == 0 || strcmp(name, "SapphireRapids") == 0;
 }
+
+#endif
 
 static void setup(void) {
 #if OMK_X86

@@ -107,8 +107,10 @@ static rows_kernel select_kernel(int level) {
     }
 }
 
+#if OMK_X86
 static _Thread_local float *deinterleaved = NULL;
 static _Thread_local int64_t deinterleaved_capacity = 0;
+#endif
 
 /// x rearranged for the AVX-512 BF16 kernel when it will run, in a per-thread buffer; NULL otherwise.
 /// Returns (float *)-1 when the buffer cannot be allocated (callers then use the AVX2 path).
