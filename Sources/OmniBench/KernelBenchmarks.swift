@@ -16,7 +16,7 @@ public enum KernelBenchmarks {
         public var description: String {
             let base = "\(name): \(String(format: "%.2f", value)) \(unit)"
             guard let ratio else { return base }
-            return base + String(format: " (%.1f%% of measured bandwidth)", ratio * 100)
+            return base + String(format: " (%.1f%% of the bandwidth measured alongside)", ratio * 100)
         }
     }
 
@@ -25,9 +25,19 @@ public enum KernelBenchmarks {
         MemoryBandwidth.measureReadBandwidth(bytes: 1 << 30, repeats: repeats) / 1e9
     }
 
-    /// Effective GB/s of `Kernels.matvec` on a [rows, cols] matrix; copies of the matrix are rotated so
-    /// that at least `minimumBytes` are streamed between reuses (nothing is served from the caches).
-    public static func matvecGBs(rows: Int, cols: Int, dtype: DType, repeats: Int = 7, minimumBytes: Int = 512 << 20) -> Double {
+    /// A throughput paired with the memory bandwidth measured right before each sample, so that load
+    /// from other processes affects both alike (the machine is shared): medians of each and of the ratios.
+    public struct PairedThroughput: Sendable {
+        public let gbPerSecond: Double
+        public let bandwidthGBs: Double
+        public let ratio: Double
+    }
+
+    /// Effective GB/s of `Kernels.matvec` on a [rows, cols] matrix, paired with bandwidth samples; copies
+    /// of the matrix are rotated so that at least `minimumBytes` are streamed between reuses (nothing is
+    /// served from the caches).
+    public static func matvecThroughput(rows: Int, cols: Int, dtype: DType, repeats: Int = 7,
+                                        minimumBytes: Int = 512 << 20) -> PairedThroughput {
         let matrixBytes = rows * cols * dtype.byteSize
         let copies = max(1, (minimumBytes + matrixBytes - 1) / matrixBytes)
         let weights = (0..<copies).map { _ in filledWeights(bytes: matrixBytes, dtype: dtype) }
@@ -38,10 +48,31 @@ public enum KernelBenchmarks {
         for i in 0..<cols { x[i] = Float(i % 17) * 0.01 }
         let matrices = weights.map { WeightMatrix(rows: rows, cols: cols, dtype: dtype, base: $0) }
         let callsPerSample = max(copies, 4)
-        let seconds = medianSeconds(repeats: repeats) {
+        return paired(bytesPerSample: matrixBytes * callsPerSample, repeats: repeats) {
             for call in 0..<callsPerSample { Kernels.matvec(matrices[call % copies], x, y) }
         }
-        return Double(matrixBytes * callsPerSample) / seconds / 1e9
+    }
+
+    /// Runs `body` `repeats` times (after a warm-up), each run preceded by a bandwidth sample.
+    static func paired(bytesPerSample: Int, repeats: Int, _ body: () -> Void) -> PairedThroughput {
+        body()
+        var rates: [Double] = [], bandwidths: [Double] = [], ratios: [Double] = []
+        for _ in 0..<max(repeats, 1) {
+            let bandwidth = MemoryBandwidth.measureReadBandwidth(bytes: 256 << 20, repeats: 1) / 1e9
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let rate = Double(bytesPerSample) / seconds / 1e9
+            rates.append(rate)
+            bandwidths.append(bandwidth)
+            ratios.append(rate / bandwidth)
+        }
+        return PairedThroughput(gbPerSecond: median(rates), bandwidthGBs: median(bandwidths), ratio: median(ratios))
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted[sorted.count / 2]
     }
 
     /// GFLOP/s of `Kernels.matmul` for n tokens through a [rows, cols] weight in `dtype`.
@@ -77,7 +108,7 @@ public enum KernelBenchmarks {
     /// The matvec calls of one decode step of a Llama-3.2-1B-shaped model (16 layers, hidden 2048,
     /// 8 KV heads of 64, MLP 8192, vocab 128256): per layer batch(q,k,v), o, batch(gate,up), down,
     /// then lm_head. Returns tokens/s of matvec work alone and its share of the bandwidth bound.
-    public static func decodeStepMatvecs(dtype: DType, bandwidthGBs: Double, repeats: Int = 5) -> (tokensPerSecond: Double, ratio: Double) {
+    public static func decodeStepMatvecs(dtype: DType, repeats: Int = 7) -> (tokensPerSecond: Double, ratio: Double) {
         let hidden = 2048, kv = 512, mlp = 8192, vocab = 128_256, layers = 16
         let shapes = [(hidden, hidden), (kv, hidden), (kv, hidden), (hidden, hidden), (mlp, hidden), (mlp, hidden), (hidden, mlp)]
         var buffers: [UnsafeMutableRawPointer] = []
@@ -100,7 +131,7 @@ public enum KernelBenchmarks {
         let out = (0..<7).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: mlp) }
         let logits = UnsafeMutablePointer<Float>.allocate(capacity: vocab)
         defer { x.deallocate(); out.forEach { $0.deallocate() }; logits.deallocate() }
-        let seconds = medianSeconds(repeats: repeats) {
+        let result = paired(bytesPerSample: totalBytes, repeats: repeats) {
             for m in layerMatrices {
                 Kernels.matvecBatch([m[0], m[1], m[2]], x, [out[0], out[1], out[2]])
                 Kernels.matvec(m[3], x, out[3])
@@ -109,8 +140,7 @@ public enum KernelBenchmarks {
             }
             Kernels.matvec(head, x, logits)
         }
-        let achievedGBs = Double(totalBytes) / seconds / 1e9
-        return (1 / seconds, achievedGBs / bandwidthGBs)
+        return (result.gbPerSecond * 1e9 / Double(totalBytes), result.ratio)
     }
 
     /// Runs every kernel benchmark and returns the figures (also printed through `log` as they come).
@@ -127,8 +157,9 @@ public enum KernelBenchmarks {
         record(Figure(name: "matvec dispatch overhead (64x1024 f32)", value: dispatchOverheadMicroseconds(), unit: "us/call", ratio: nil))
         for (rows, cols) in [(2048, 8192), (8192, 2048), (128_256, 2048)] {
             for dtype in DType.allCases {
-                let gbs = matvecGBs(rows: rows, cols: cols, dtype: dtype)
-                record(Figure(name: "matvec \(rows)x\(cols) \(dtype.rawValue)", value: gbs, unit: "GB/s", ratio: gbs / bandwidth))
+                let result = matvecThroughput(rows: rows, cols: cols, dtype: dtype)
+                record(Figure(name: "matvec \(rows)x\(cols) \(dtype.rawValue) [bandwidth alongside \(String(format: "%.1f", result.bandwidthGBs)) GB/s]",
+                              value: result.gbPerSecond, unit: "GB/s", ratio: result.ratio))
             }
         }
         for n in [128, 512] {
@@ -140,7 +171,7 @@ public enum KernelBenchmarks {
             }
         }
         if includeDecodeStep {
-            let step = decodeStepMatvecs(dtype: .bf16, bandwidthGBs: bandwidth)
+            let step = decodeStepMatvecs(dtype: .bf16)
             record(Figure(name: "decode-step matvecs, Llama-3.2-1B shape BF16", value: step.tokensPerSecond, unit: "tokens/s",
                           ratio: step.ratio))
         }

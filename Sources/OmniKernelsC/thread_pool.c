@@ -26,7 +26,7 @@ typedef struct {
     _Atomic int sleepers;           // workers blocked (or about to block) on wake
     omk_task_fn fn;                 // the current job; written only while no task of it is claimable
     void *context;
-    int64_t task_count;
+    _Atomic int64_t task_count;     // atomic: a stale worker may read it while the next job is set up
     _Atomic int active_threads;     // threads that take tasks (caller included)
     int worker_count;               // threads started besides the caller
     pthread_mutex_t lock;
@@ -78,7 +78,7 @@ static void run_tasks(uint32_t epoch) {
         if ((uint32_t)(word >> 32) != epoch) return;
         int64_t task = (int64_t)(uint32_t)word;
         // Safe to read: the job cannot change while a task of this epoch is still unclaimed.
-        int64_t count = pool.task_count;
+        int64_t count = atomic_load_explicit(&pool.task_count, memory_order_relaxed);
         if (task >= count) return;
         if (atomic_compare_exchange_weak_explicit(&pool.claim, &word, word + 1, memory_order_acq_rel,
                                                   memory_order_acquire)) {
@@ -158,7 +158,7 @@ void omk_parallel_for(int64_t task_count, omk_task_fn fn, void *context) {
     }
     pool.fn = fn;
     pool.context = context;
-    pool.task_count = task_count;
+    atomic_store_explicit(&pool.task_count, task_count, memory_order_relaxed);
     atomic_store_explicit(&pool.completed, 0, memory_order_relaxed);
     uint32_t epoch = (uint32_t)(atomic_load_explicit(&pool.claim, memory_order_relaxed) >> 32) + 1;
     atomic_store(&pool.claim, (uint64_t)epoch << 32); // sequentially consistent: pairs with the sleepers check
