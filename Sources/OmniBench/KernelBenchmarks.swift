@@ -105,6 +105,27 @@ public enum KernelBenchmarks {
         return seconds / Double(calls) * 1e6
     }
 
+    /// Microseconds of overhead per parallel dispatch of two equal tasks (each summing a cache-resident
+    /// 32 KiB buffer), for the kernels' pool and for `DispatchQueue.concurrentPerform`: (time per dispatch)
+    /// minus (serial time of the two tasks) / 2.
+    public static func dispatchOverheads(dispatches: Int = 20000) -> (pool: Double, concurrentPerform: Double) {
+        let floats = 8192
+        nonisolated(unsafe) let buffers = (0..<2).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: floats) }
+        defer { buffers.forEach { $0.deallocate() } }
+        buffers.forEach { $0.initialize(repeating: 1, count: floats) }
+        nonisolated(unsafe) let sinks = UnsafeMutablePointer<Float>.allocate(capacity: 2)
+        defer { sinks.deallocate() }
+        sinks.initialize(repeating: 0, count: 2)
+        let work: @Sendable (Int) -> Void = { i in sinks[i] += Kernels.dot(buffers[i], buffers[i], count: floats) }
+        let serial = medianSeconds(repeats: 5) { for _ in 0..<dispatches { work(0); work(1) } }
+        let pool = medianSeconds(repeats: 5) { for _ in 0..<dispatches { KernelRuntime.parallelFor(2, work) } }
+        let dispatch = medianSeconds(repeats: 5) {
+            for _ in 0..<dispatches { DispatchQueue.concurrentPerform(iterations: 2, execute: work) }
+        }
+        let ideal = serial / 2
+        return ((pool - ideal) / Double(dispatches) * 1e6, (dispatch - ideal) / Double(dispatches) * 1e6)
+    }
+
     /// The matvec calls of one decode step of a Llama-3.2-1B-shaped model (16 layers, hidden 2048,
     /// 8 KV heads of 64, MLP 8192, vocab 128256): per layer batch(q,k,v), o, batch(gate,up), down,
     /// then lm_head. Returns tokens/s of matvec work alone and its share of the bandwidth bound.
@@ -154,7 +175,10 @@ public enum KernelBenchmarks {
         log("kernels: simd \(KernelRuntime.simdLevelName), \(KernelRuntime.threadCount) threads, OpenBLAS core \(KernelRuntime.blasCoreName)")
         let bandwidth = memoryBandwidthGBs()
         record(Figure(name: "memory read bandwidth", value: bandwidth, unit: "GB/s", ratio: nil))
-        record(Figure(name: "matvec dispatch overhead (64x1024 f32)", value: dispatchOverheadMicroseconds(), unit: "us/call", ratio: nil))
+        record(Figure(name: "matvec call time (64x1024 f32, all overhead)", value: dispatchOverheadMicroseconds(), unit: "us/call", ratio: nil))
+        let overheads = dispatchOverheads()
+        record(Figure(name: "dispatch overhead, kernel pool (2 tasks)", value: overheads.pool, unit: "us", ratio: nil))
+        record(Figure(name: "dispatch overhead, DispatchQueue.concurrentPerform (2 tasks)", value: overheads.concurrentPerform, unit: "us", ratio: nil))
         for (rows, cols) in [(2048, 8192), (8192, 2048), (128_256, 2048)] {
             for dtype in DType.allCases {
                 let result = matvecThroughput(rows: rows, cols: cols, dtype: dtype)
