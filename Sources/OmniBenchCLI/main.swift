@@ -3,11 +3,14 @@ import OmniBench
 import OmniCommandLine
 import OmniEngine
 import OmniKernels
+import OmniTokenizer
 
 /// `omni-bench`: measurements of this machine and of OMNI on it (release builds).
 let commands: [(String, String)] = [
     ("synth", "Write a random-weight checkpoint in a preset's shape."),
     ("generate", "Prefill and decode speed of a model, against this machine's memory bandwidth."),
+    ("kernels", "Memory bandwidth, matvec/matmul throughput per dtype, dispatch overhead."),
+    ("tokenizer", "Encode throughput of a tokenizer.json on a text file (MB/s, single thread)."),
 ]
 
 func topLevelHelp() -> String {
@@ -32,6 +35,16 @@ let generateSpec = CommandSpec(name: "omni-bench generate", summary: "Prefill an
     OptionSpec("decode-tokens", value: "N", help: "Tokens to decode per run.", default: "32"),
     OptionSpec("repeats", value: "N", help: "Runs; medians are reported.", default: "3"),
     OptionSpec("json", help: "Also print the result as JSON."),
+])
+
+let kernelsSpec = CommandSpec(name: "omni-bench kernels", summary: "Kernel throughput against this machine's limits.", options: [
+    OptionSpec("no-decode", help: "Skip the decode-step estimate."),
+])
+
+let tokenizerSpec = CommandSpec(name: "omni-bench tokenizer", summary: "Single-threaded encode throughput of a tokenizer.", options: [
+    OptionSpec("tokenizer", value: "DIR", help: "Folder with tokenizer.json."),
+    OptionSpec("text", value: "FILE", help: "UTF-8 text to encode (e.g. 1 MB of English)."),
+    OptionSpec("repeats", value: "N", help: "Runs; the median is reported.", default: "7"),
 ])
 
 func dtype(_ name: String) throws -> DType {
@@ -83,6 +96,22 @@ do {
             let data = try JSONEncoder().encode(result)
             print(String(decoding: data, as: UTF8.self))
         }
+    case "kernels":
+        let args = try kernelsSpec.parse(rest)
+        if args.flag("help") { print(kernelsSpec.help); exit(0) }
+        _ = KernelBenchmarks.runAll(includeDecodeStep: !args.flag("no-decode"))
+    case "tokenizer":
+        let args = try tokenizerSpec.parse(rest)
+        if args.flag("help") { print(tokenizerSpec.help); exit(0) }
+        guard let dir = args.string("tokenizer") else { throw CommandLineError.missingOption(command: tokenizerSpec.name, option: "tokenizer") }
+        guard let textPath = args.string("text") else { throw CommandLineError.missingOption(command: tokenizerSpec.name, option: "text") }
+        let tokenizer = try Tokenizer(directory: URL(fileURLWithPath: dir))
+        guard let text = try? String(contentsOf: URL(fileURLWithPath: textPath), encoding: .utf8) else {
+            throw CommandLineError.invalidValue(command: tokenizerSpec.name, option: "text", value: textPath, expected: "a readable UTF-8 text file")
+        }
+        let repeats = try args.int("repeats", range: 1...1000) ?? 7
+        let r = TokenizerBenchmark.encodeThroughput(tokenizer: tokenizer, text: text, repeats: repeats)
+        print(String(format: "encode: %.2f MB/s (%d bytes -> %d tokens, median of %d, single thread)", r.bytesPerSecond / 1e6, text.utf8.count, r.tokens, repeats))
     default:
         throw CommandLineError.unknownCommand(tool: "omni-bench", command: command, known: commands.map(\.0))
     }

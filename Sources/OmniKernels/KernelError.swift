@@ -8,6 +8,8 @@ public enum KernelError: LocalizedError, Equatable {
     case invalidShape(rows: Int, cols: Int)
     /// A buffer whose size does not match the shape and dtype given for it.
     case sizeMismatch(expectedBytes: Int, actualBytes: Int)
+    /// A scratch buffer could not be allocated.
+    case outOfMemory(bytes: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -17,6 +19,8 @@ public enum KernelError: LocalizedError, Equatable {
             "invalid matrix shape [\(rows), \(cols)]: dimensions must not be negative"
         case .sizeMismatch(let expected, let actual):
             "buffer holds \(actual) bytes but the shape and dtype need \(expected)"
+        case .outOfMemory(let bytes):
+            "could not allocate \(bytes) bytes of kernel scratch memory"
         }
     }
 }

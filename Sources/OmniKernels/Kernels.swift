@@ -48,6 +48,26 @@ public enum Kernels {
                   beta, c, Int64(ldc))
     }
 
+    /// Causal grouped-query attention, softmax(q·kᵀ·scale)·v, of `n` new tokens whose keys and values are
+    /// already in the cache, parallel over heads (decode: over KV heads; prefill: over heads and 64-query blocks).
+    ///
+    /// - `queries` and `out`: [n, heads, headDim] (out must not overlap queries or the cache).
+    /// - The key (value) of position p, KV head g is at `keys` (`values`) + p * positionStride + g * headDim,
+    ///   e.g. positionStride = kvHeads * headDim for a [positions, kvHeads, headDim] cache.
+    /// - The new tokens sit at positions [length - n, length); each attends to positions up to its own.
+    /// - Query head h uses KV head h / (heads / kvHeads), as in Llama's grouped-query attention.
+    public static func attention(queries: UnsafePointer<Float>, count n: Int, heads: Int, kvHeads: Int, headDim: Int,
+                                 keys: UnsafePointer<Float>, values: UnsafePointer<Float>, positionStride: Int,
+                                 length: Int, scale: Float, _ out: UnsafeMutablePointer<Float>) throws(KernelError) {
+        precondition(n >= 1 && length >= n, "attention: need 1 <= n <= length")
+        precondition(heads >= 1 && kvHeads >= 1 && heads % kvHeads == 0, "attention: heads must be a multiple of kvHeads")
+        precondition(headDim >= 1 && positionStride >= kvHeads * headDim, "attention: cache stride too small")
+        precondition(max(length, positionStride, heads * headDim) <= Int(Int32.max), "attention: beyond BLAS int range")
+        let status = omk_attention(queries, Int64(n), Int64(heads), Int64(kvHeads), Int64(headDim), keys, values,
+                                   Int64(positionStride), Int64(length), scale, out)
+        if status != 0 { throw KernelError.outOfMemory(bytes: min(n, 64) * length * 4) }
+    }
+
     // MARK: Conversions
 
     /// Converts `count` elements of dtype at src to f32 (exact for every bit pattern).

@@ -14,17 +14,21 @@ extern void gotoblas_dynamic_quit(void) __attribute__((weak));
 
 static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
 
+#if OMK_X86
 static int core_has_avx512_kernels(const char *name) {
     return strcmp(name, "SkylakeX") == 0 || strcmp(name, "Cooperlake") == 0 || strcmp(name, "SapphireRapids") == 0;
 }
 
+#endif
+
 static void setup(void) {
 #if OMK_X86
     const char *name = openblas_get_corename();
-    if (getenv("OPENBLAS_CORETYPE") == NULL && gotoblas_dynamic_init && gotoblas_dynamic_quit && name &&
+    const char *requested = getenv("OPENBLAS_CORETYPE"); // an explicit choice by the user always wins
+    if ((requested == NULL || *requested == 0) && gotoblas_dynamic_init && gotoblas_dynamic_quit && name &&
         !core_has_avx512_kernels(name) && omk_simd_level() == OMK_LEVEL_AVX512 &&
         getenv("OMNI_KEEP_BLAS_CORE") == NULL) {
-        setenv("OPENBLAS_CORETYPE", "SKYLAKEX", 0);
+        setenv("OPENBLAS_CORETYPE", "SKYLAKEX", 1);
         gotoblas_dynamic_quit();
         gotoblas_dynamic_init();
     }

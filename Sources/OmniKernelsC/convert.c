@@ -1,6 +1,9 @@
 // Scalar and portable dtype conversions (bit manipulation, no hardware half support needed),
 // plus the dispatching entry points.
 #include "internal.h"
+#if OMK_NEON
+#include <arm_neon.h>
+#endif
 
 float omk_bf16_to_f32(uint16_t h) { return omk_float((uint32_t)h << 16); }
 
@@ -74,8 +77,25 @@ void omk_to_f32_portable(const void *src, omk_dtype dtype, int64_t count, float 
     }
 }
 
+#if OMK_NEON
+static void to_f32_neon(const void *src, omk_dtype dtype, int64_t count, float *dst) {
+    const uint16_t *s = src;
+    int64_t i = 0;
+    if (dtype == OMK_F16) {
+        for (; i + 4 <= count; i += 4) vst1q_f32(dst + i, vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(s + i))));
+    } else if (dtype == OMK_BF16) {
+        for (; i + 4 <= count; i += 4) vst1q_f32(dst + i, vreinterpretq_f32_u32(vshll_n_u16(vld1_u16(s + i), 16)));
+    }
+    omk_to_f32_portable(dtype == OMK_F32 ? src : (const void *)(s + i), dtype, count - (dtype == OMK_F32 ? 0 : i),
+                        dst + (dtype == OMK_F32 ? 0 : i));
+}
+#endif
+
 void omk_to_f32(const void *src, omk_dtype dtype, int64_t count, float *dst) {
     switch (omk_simd_level()) {
+#if OMK_NEON
+    case OMK_LEVEL_NEON: to_f32_neon(src, dtype, count, dst); return;
+#endif
 #if OMK_X86
     case OMK_LEVEL_AVX512: omk_to_f32_avx512(src, dtype, count, dst); return;
     case OMK_LEVEL_AVX2: omk_to_f32_avx2(src, dtype, count, dst); return;

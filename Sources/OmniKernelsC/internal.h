@@ -38,10 +38,22 @@ void omk_to_f32_avx512(const void *src, omk_dtype dtype, int64_t count, float *d
 void omk_matvec_rows_portable(const omk_matrix *w, const float *x, float *y, int64_t r0, int64_t r1);
 #if OMK_X86
 void omk_matvec_rows_avx2(const omk_matrix *w, const float *x, float *y, int64_t r0, int64_t r1);
-void omk_matvec_rows_avx512(const omk_matrix *w, const float *x, float *y, int64_t r0, int64_t r1);
+/// xd: x deinterleaved per 32-column block (omk_deinterleave32_avx512), needed by the BF16 kernel.
+void omk_matvec_rows_avx512(const omk_matrix *w, const float *x, const float *xd, float *y, int64_t r0, int64_t r1);
+void omk_deinterleave32_avx512(const float *x, int64_t count, float *xd);
 #endif
 #if OMK_NEON
 void omk_matvec_rows_neon(const omk_matrix *w, const float *x, float *y, int64_t r0, int64_t r1);
+#endif
+
+// Vectorised element-wise pieces (defined in elementwise_x86.c).
+#if OMK_X86
+void omk_silu_mul_avx512(float *gate, const float *up, int64_t count);
+void omk_silu_mul_avx2(float *gate, const float *up, int64_t count);
+/// Writes exp(x[i] - max) into x and returns their sum.
+float omk_softmax_exp_avx512(float *x, int64_t count, float max);
+float omk_softmax_exp_avx2(float *x, int64_t count, float max);
+double omk_sum_squares_avx512(const float *x, int64_t count);
 #endif
 
 /// Makes sure OpenBLAS runs single-threaded (the pool provides the parallelism) and uses its best kernels.

@@ -74,23 +74,75 @@ void omk_matvec_rows_neon(const omk_matrix *w, const float *x, float *y, int64_t
 }
 #endif
 
-typedef void (*rows_kernel)(const omk_matrix *, const float *, float *, int64_t, int64_t);
+/// A row kernel; `xd` is x deinterleaved for the AVX-512 BF16 kernel (NULL when no matrix needs it).
+typedef void (*rows_kernel)(const omk_matrix *, const float *, const float *, float *, int64_t, int64_t);
 
-static rows_kernel select_kernel(void) {
-    switch (omk_simd_level()) {
+static void portable_kernel(const omk_matrix *w, const float *x, const float *xd, float *y, int64_t r0, int64_t r1) {
+    (void)xd;
+    omk_matvec_rows_portable(w, x, y, r0, r1);
+}
 #if OMK_X86
-    case OMK_LEVEL_AVX512: return omk_matvec_rows_avx512;
-    case OMK_LEVEL_AVX2: return omk_matvec_rows_avx2;
+static void avx2_kernel(const omk_matrix *w, const float *x, const float *xd, float *y, int64_t r0, int64_t r1) {
+    (void)xd;
+    omk_matvec_rows_avx2(w, x, y, r0, r1);
+}
 #endif
 #if OMK_NEON
-    case OMK_LEVEL_NEON: return omk_matvec_rows_neon;
+static void neon_kernel(const omk_matrix *w, const float *x, const float *xd, float *y, int64_t r0, int64_t r1) {
+    (void)xd;
+    omk_matvec_rows_neon(w, x, y, r0, r1);
+}
 #endif
-    default: return omk_matvec_rows_portable;
+
+static rows_kernel select_kernel(int level) {
+    switch (level) {
+#if OMK_X86
+    case OMK_LEVEL_AVX512: return omk_matvec_rows_avx512;
+    case OMK_LEVEL_AVX2: return avx2_kernel;
+#endif
+#if OMK_NEON
+    case OMK_LEVEL_NEON: return neon_kernel;
+#endif
+    default: return portable_kernel;
     }
 }
 
+#if OMK_X86
+static _Thread_local float *deinterleaved = NULL;
+static _Thread_local int64_t deinterleaved_capacity = 0;
+#endif
+
+/// x rearranged for the AVX-512 BF16 kernel when it will run, in a per-thread buffer; NULL otherwise.
+/// Returns (float *)-1 when the buffer cannot be allocated (callers then use the AVX2 path).
+static const float *prepare_x(int level, const omk_matrix *ws, int count, const float *x) {
+#if OMK_X86
+    if (level != OMK_LEVEL_AVX512) return NULL;
+    int64_t cols = 0;
+    for (int i = 0; i < count; i++)
+        if (ws[i].dtype == OMK_BF16 && ws[i].cols > cols) cols = ws[i].cols;
+    if (cols < 32) return NULL;
+    if (cols > deinterleaved_capacity) {
+        free(deinterleaved);
+        deinterleaved = aligned_alloc(64, (size_t)((cols * 4 + 63) & ~(int64_t)63));
+        deinterleaved_capacity = deinterleaved ? cols : 0;
+        if (!deinterleaved) return (const float *)-1;
+    }
+    omk_deinterleave32_avx512(x, cols, deinterleaved);
+    return deinterleaved;
+#else
+    (void)level; (void)ws; (void)count; (void)x;
+    return NULL;
+#endif
+}
+
 void omk_matvec_rows(const omk_matrix *w, const float *x, float *y, int64_t row_begin, int64_t row_end) {
-    select_kernel()(w, x, y, row_begin, row_end);
+    int level = omk_simd_level();
+    const float *xd = prepare_x(level, w, 1, x);
+    if (xd == (const float *)-1) {
+        level = OMK_LEVEL_AVX2;
+        xd = NULL;
+    }
+    select_kernel(level)(w, x, xd, y, row_begin, row_end);
 }
 
 typedef struct {
@@ -102,24 +154,31 @@ typedef struct {
 typedef struct {
     const matvec_chunk *chunks;
     const float *x;
+    const float *xd;
     rows_kernel kernel;
 } matvec_job;
 
 static void run_chunk(void *context, int64_t t) {
     const matvec_job *job = context;
     const matvec_chunk *c = &job->chunks[t];
-    job->kernel(c->w, job->x, c->y, c->r0, c->r1);
+    job->kernel(c->w, job->x, job->xd, c->y, c->r0, c->r1);
 }
 
 enum { CHUNKS_PER_THREAD = 8, MIN_CHUNK_BYTES = 16 << 10, SERIAL_BYTES = 48 << 10, STACK_CHUNKS = 256 };
 
 void omk_matvec_batch(const omk_matrix *ws, int count, const float *x, float *const *ys) {
-    rows_kernel kernel = select_kernel();
+    int level = omk_simd_level();
+    const float *xd = prepare_x(level, ws, count, x);
+    if (xd == (const float *)-1) {
+        level = OMK_LEVEL_AVX2;
+        xd = NULL;
+    }
+    rows_kernel kernel = select_kernel(level);
     int64_t total = 0;
     for (int i = 0; i < count; i++) total += ws[i].rows * ws[i].cols * omk_dtype_size(ws[i].dtype);
     int threads = omk_thread_count();
     if (threads <= 1 || total <= SERIAL_BYTES) {
-        for (int i = 0; i < count; i++) kernel(&ws[i], x, ys[i], 0, ws[i].rows);
+        for (int i = 0; i < count; i++) kernel(&ws[i], x, xd, ys[i], 0, ws[i].rows);
         return;
     }
     int64_t target = total / ((int64_t)threads * CHUNKS_PER_THREAD);
@@ -138,14 +197,14 @@ void omk_matvec_batch(const omk_matrix *ws, int count, const float *x, float *co
     matvec_chunk stack_chunks[STACK_CHUNKS];
     matvec_chunk *chunks = chunk_count <= STACK_CHUNKS ? stack_chunks : malloc(sizeof(matvec_chunk) * (size_t)chunk_count);
     if (!chunks) { // out of memory for the task table: still compute, serially
-        for (int i = 0; i < count; i++) kernel(&ws[i], x, ys[i], 0, ws[i].rows);
+        for (int i = 0; i < count; i++) kernel(&ws[i], x, xd, ys[i], 0, ws[i].rows);
         return;
     }
     int64_t n = 0;
     for (int i = 0; i < count; i++)
         for (int64_t r = 0; r < ws[i].rows; r += rows_per_chunk[i])
             chunks[n++] = (matvec_chunk){&ws[i], ys[i], r, r + rows_per_chunk[i] < ws[i].rows ? r + rows_per_chunk[i] : ws[i].rows};
-    matvec_job job = {chunks, x, kernel};
+    matvec_job job = {chunks, x, xd, kernel};
     omk_parallel_for(n, run_chunk, &job);
     if (chunks != stack_chunks) free(chunks);
 }

@@ -1,9 +1,13 @@
-// A persistent worker pool with low dispatch latency.
+// A persistent worker pool with low dispatch latency that tolerates preempted workers.
 //
+// A dispatch publishes a job under a new epoch in one 64-bit word (epoch << 32 | next task) and the
+// caller starts claiming tasks at once. Workers claim with compare-and-swap against that word, so a
+// worker that wakes late can never take a task of a newer job, and the caller waits only for tasks
+// actually claimed — never for a worker that is asleep or preempted (on a busy machine the caller
+// simply does more of the tasks itself).
 // Workers spin (with a CPU pause hint) for a short while after each job so back-to-back dispatches
-// (a decode step issues ~100 matvecs) cost a cache-line handoff, not a futex wake; after the spin
+// (a decode step issues ~65-115 matvecs) cost a cache-line handoff, not a futex wake; after the spin
 // window they sleep on a condition variable so an idle engine burns no CPU.
-// The caller runs tasks too, so a machine with N cores uses N-1 workers.
 #define _GNU_SOURCE
 #include "internal.h"
 #include <pthread.h>
@@ -17,15 +21,14 @@ enum { OMK_MAX_THREADS = 64 };
 static const int64_t spin_window_ns = 2000000; // 2 ms
 
 typedef struct {
-    _Atomic uint64_t generation;  // bumped once per dispatch
-    _Atomic int64_t next_task;    // next unclaimed task index
-    _Atomic int finished_workers; // workers done with the current generation
-    _Atomic int sleepers;         // workers blocked (or about to block) on wake
-    omk_task_fn fn;
+    _Atomic uint64_t claim;         // epoch << 32 | index of the next unclaimed task
+    _Atomic int64_t completed;      // tasks of the current epoch finished
+    _Atomic int sleepers;           // workers blocked (or about to block) on wake
+    omk_task_fn fn;                 // the current job; written only while no task of it is claimable
     void *context;
-    int64_t task_count;
-    int worker_count;             // threads started besides the caller
-    int active_threads;           // threads that take tasks (caller included)
+    _Atomic int64_t task_count;     // atomic: a stale worker may read it while the next job is set up
+    _Atomic int active_threads;     // threads that take tasks (caller included)
+    int worker_count;               // threads started besides the caller
     pthread_mutex_t lock;
     pthread_cond_t wake;
 } omk_pool;
@@ -36,7 +39,7 @@ static omk_pool pool = {
 };
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 static atomic_flag pool_busy = ATOMIC_FLAG_INIT; // held by the thread dispatching to the pool
-static int requested_threads = 0; // 0: not set, use the machine's cores
+static int requested_threads = 0;                // 0: not set, use the machine's cores
 
 static inline void cpu_relax(void) {
 #if OMK_X86
@@ -68,62 +71,71 @@ static int available_cores(void) {
     return n < OMK_MAX_THREADS ? n : OMK_MAX_THREADS;
 }
 
-static void run_tasks(void) {
-    int64_t count = pool.task_count;
+/// Claims and runs tasks of `epoch` until none is left or a newer job replaced it.
+static void run_tasks(uint32_t epoch) {
+    uint64_t word = atomic_load_explicit(&pool.claim, memory_order_acquire);
     for (;;) {
-        int64_t t = atomic_fetch_add_explicit(&pool.next_task, 1, memory_order_relaxed);
-        if (t >= count) return;
-        pool.fn(pool.context, t);
+        if ((uint32_t)(word >> 32) != epoch) return;
+        int64_t task = (int64_t)(uint32_t)word;
+        // Safe to read: the job cannot change while a task of this epoch is still unclaimed.
+        int64_t count = atomic_load_explicit(&pool.task_count, memory_order_relaxed);
+        if (task >= count) return;
+        if (atomic_compare_exchange_weak_explicit(&pool.claim, &word, word + 1, memory_order_acq_rel,
+                                                  memory_order_acquire)) {
+            pool.fn(pool.context, task);
+            atomic_fetch_add_explicit(&pool.completed, 1, memory_order_release);
+            word = atomic_load_explicit(&pool.claim, memory_order_acquire);
+        }
     }
 }
 
 static void *worker_main(void *arg) {
     int index = (int)(intptr_t)arg; // 1 ... worker_count (0 is the caller)
-    uint64_t seen = 0;
+    uint32_t seen = 0;
     for (;;) {
-        uint64_t g = atomic_load_explicit(&pool.generation, memory_order_acquire);
-        if (g == seen) {
+        uint32_t epoch = (uint32_t)(atomic_load_explicit(&pool.claim, memory_order_acquire) >> 32);
+        if (epoch == seen) {
             int64_t start = now_ns();
             for (unsigned spins = 1;; spins++) {
                 cpu_relax();
-                g = atomic_load_explicit(&pool.generation, memory_order_acquire);
-                if (g != seen) break;
+                epoch = (uint32_t)(atomic_load_explicit(&pool.claim, memory_order_acquire) >> 32);
+                if (epoch != seen) break;
                 if ((spins & 255) == 0 && now_ns() - start > spin_window_ns) {
                     pthread_mutex_lock(&pool.lock);
                     atomic_fetch_add(&pool.sleepers, 1);
-                    while ((g = atomic_load(&pool.generation)) == seen) pthread_cond_wait(&pool.wake, &pool.lock);
+                    while ((epoch = (uint32_t)(atomic_load(&pool.claim) >> 32)) == seen)
+                        pthread_cond_wait(&pool.wake, &pool.lock);
                     atomic_fetch_sub(&pool.sleepers, 1);
                     pthread_mutex_unlock(&pool.lock);
                     break;
                 }
             }
         }
-        seen = g;
-        if (index < pool.active_threads) run_tasks();
-        atomic_fetch_add_explicit(&pool.finished_workers, 1, memory_order_release);
+        seen = epoch;
+        if (index < atomic_load_explicit(&pool.active_threads, memory_order_relaxed)) run_tasks(epoch);
     }
     return NULL;
 }
 
 static void start_pool(void) {
     int threads = requested_threads > 0 ? requested_threads : available_cores();
-    pool.active_threads = threads;
     pool.worker_count = 0;
     for (int i = 1; i < threads; i++) {
         pthread_t thread;
         pthread_attr_t attr;
         pthread_attr_init(&attr);
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        if (pthread_create(&thread, &attr, worker_main, (void *)(intptr_t)i) == 0) pool.worker_count++;
+        int created = pthread_create(&thread, &attr, worker_main, (void *)(intptr_t)i) == 0;
         pthread_attr_destroy(&attr);
-        if (pool.worker_count != i) break;
+        if (!created) break;
+        pool.worker_count++;
     }
-    pool.active_threads = pool.worker_count + 1;
+    atomic_store(&pool.active_threads, pool.worker_count + 1);
 }
 
 int omk_thread_count(void) {
     pthread_once(&pool_once, start_pool);
-    return pool.active_threads;
+    return atomic_load(&pool.active_threads);
 }
 
 void omk_set_thread_count(int count) {
@@ -131,35 +143,35 @@ void omk_set_thread_count(int count) {
     if (count > OMK_MAX_THREADS) count = OMK_MAX_THREADS;
     requested_threads = count;
     pthread_once(&pool_once, start_pool);
-    // Workers already started stay; extra ones idle. More threads than started cannot be added later.
-    pool.active_threads = count < pool.worker_count + 1 ? count : pool.worker_count + 1;
+    // Workers already started stay (idle when not needed); threads beyond those started cannot be added.
+    atomic_store(&pool.active_threads, count < pool.worker_count + 1 ? count : pool.worker_count + 1);
 }
 
 void omk_parallel_for(int64_t task_count, omk_task_fn fn, void *context) {
     if (task_count <= 0) return;
     pthread_once(&pool_once, start_pool);
     // A second caller (another thread, or a task calling back in) runs inline instead of waiting.
-    if (task_count == 1 || pool.active_threads <= 1 || pool.worker_count == 0 ||
+    if (task_count == 1 || task_count > UINT32_MAX || atomic_load(&pool.active_threads) <= 1 ||
         atomic_flag_test_and_set_explicit(&pool_busy, memory_order_acquire)) {
         for (int64_t t = 0; t < task_count; t++) fn(context, t);
         return;
     }
     pool.fn = fn;
     pool.context = context;
-    pool.task_count = task_count;
-    atomic_store_explicit(&pool.next_task, 0, memory_order_relaxed);
-    atomic_store_explicit(&pool.finished_workers, 0, memory_order_relaxed);
-    atomic_fetch_add(&pool.generation, 1); // sequentially consistent: pairs with the sleepers check below
+    atomic_store_explicit(&pool.task_count, task_count, memory_order_relaxed);
+    atomic_store_explicit(&pool.completed, 0, memory_order_relaxed);
+    uint32_t epoch = (uint32_t)(atomic_load_explicit(&pool.claim, memory_order_relaxed) >> 32) + 1;
+    atomic_store(&pool.claim, (uint64_t)epoch << 32); // sequentially consistent: pairs with the sleepers check
     if (atomic_load(&pool.sleepers) > 0) {
         pthread_mutex_lock(&pool.lock);
         pthread_cond_broadcast(&pool.wake);
         pthread_mutex_unlock(&pool.lock);
     }
-    run_tasks();
+    run_tasks(epoch);
     unsigned spins = 0;
-    while (atomic_load_explicit(&pool.finished_workers, memory_order_acquire) < pool.worker_count) {
+    while (atomic_load_explicit(&pool.completed, memory_order_acquire) < task_count) {
         cpu_relax();
-        if (++spins % 4096 == 0) sched_yield(); // a worker was preempted: let it run
+        if (++spins % 4096 == 0) sched_yield(); // the worker holding the last task was preempted
     }
     atomic_flag_clear_explicit(&pool_busy, memory_order_release);
 }

@@ -9,10 +9,13 @@ extension KernelSuites {
             abs(Double(got) - expected) / max(abs(expected), 1e-30)
         }
 
-        @Test(arguments: DType.allCases)
-        func rmsNormMatchesLlamaRMSNorm(weightDType: DType) {
+        @Test(arguments: DType.allCases, [KernelRuntime.SIMDLevel.portable, .avx512])
+        func rmsNormMatchesLlamaRMSNorm(weightDType: DType, level: KernelRuntime.SIMDLevel) {
+            guard availableSIMDLevels.contains(level) else { return }
+            KernelRuntime.forceSIMDLevel(level)
+            defer { KernelRuntime.forceSIMDLevel(nil) }
             var random = SeededRandom(seed: 6)
-            let rows = 3, dim = 2051
+            let rows = 40, dim = 2051 // large enough to run rows in parallel
             let eps: Float = 1e-5
             let x = random.floats(rows * dim, scale: 4)
             let weight = StoredMatrix(rows: 1, cols: dim, dtype: weightDType, random: &random)
@@ -46,11 +49,15 @@ extension KernelSuites {
             #expect(x == separate)
         }
 
-        @Test func siluMulMatchesDefinition() {
+        @Test(arguments: [KernelRuntime.SIMDLevel.portable, .avx2, .avx512, .neon])
+        func siluMulMatchesDefinition(level: KernelRuntime.SIMDLevel) {
+            guard availableSIMDLevels.contains(level) else { return }
+            KernelRuntime.forceSIMDLevel(level)
+            defer { KernelRuntime.forceSIMDLevel(nil) }
             var random = SeededRandom(seed: 8)
-            let count = 1001
+            let count = 70_001 // above the parallel threshold
             var gate = random.floats(count, scale: 20)
-            gate += [-100, 100, 0]
+            gate += [-100, 100, 0, -88, 89]
             let up = random.floats(gate.count, scale: 3)
             let original = gate
             Kernels.siluMul(&gate, up, count: gate.count)
@@ -61,7 +68,11 @@ extension KernelSuites {
             }
         }
 
-        @Test func softmaxIsStableAndNormalised() {
+        @Test(arguments: [KernelRuntime.SIMDLevel.portable, .avx2, .avx512, .neon])
+        func softmaxIsStableAndNormalised(level: KernelRuntime.SIMDLevel) {
+            guard availableSIMDLevels.contains(level) else { return }
+            KernelRuntime.forceSIMDLevel(level)
+            defer { KernelRuntime.forceSIMDLevel(nil) }
             var x: [Float] = [1000, 1001, 999, -.infinity, 0]
             Kernels.softmax(&x, count: x.count)
             let e = [Foundation.exp(-1.0), 1, Foundation.exp(-2.0), 0, 0]
@@ -69,7 +80,7 @@ extension KernelSuites {
             for i in x.indices { #expect(abs(Double(x[i]) - e[i] / total) <= 1e-6) }
 
             var random = SeededRandom(seed: 9)
-            var y = random.floats(777, scale: 30)
+            var y = random.floats(777, scale: 30) + [-200, 80]
             let original = y
             Kernels.softmax(&y, count: y.count)
             let maxValue = Double(original.max()!)
@@ -84,7 +95,7 @@ extension KernelSuites {
 
         @Test func vectorHelpers() {
             var random = SeededRandom(seed: 10)
-            for count in [0, 1, 7, 8, 9, 100, 1027] {
+            for count in [0, 1, 7, 8, 9, 100, 1027, 70_001] {
                 let a = random.floats(count), b = random.floats(count)
                 let dot = Kernels.dot(a, b, count: count)
                 let expectedDot = zip(a, b).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }

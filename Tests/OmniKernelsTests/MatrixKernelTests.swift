@@ -40,6 +40,29 @@ extension KernelSuites {
             #expect(results.allSatisfy { $0 == results[0] })
         }
 
+        @Test func matmulAndSgemmResultsDoNotDependOnThreadCount() {
+            let threads = KernelRuntime.threadCount
+            defer { KernelRuntime.threadCount = threads }
+            var random = SeededRandom(seed: 13)
+            let w = StoredMatrix(rows: 1000, cols: 96, dtype: .bf16, random: &random)
+            let n = 37
+            let x = random.floats(n * 96)
+            var products: [[Float]] = []
+            var gemms: [[Float]] = []
+            for count in [1, 2, threads] {
+                KernelRuntime.threadCount = count
+                var y = [Float](repeating: 0, count: n * w.rows)
+                w.withMatrix { Kernels.matmul($0, x, rows: n, &y) }
+                products.append(y)
+                var c = [Float](repeating: 0, count: 600 * 37)
+                Kernels.sgemm(transA: false, transB: true, m: 600, n: 37, k: 96, alpha: 1, a: w.values, lda: 96,
+                              b: x, ldb: 96, beta: 0, c: &c, ldc: 37)
+                gemms.append(c)
+            }
+            #expect(products.allSatisfy { $0 == products[0] })
+            #expect(gemms.allSatisfy { $0 == gemms[0] })
+        }
+
         @Test func matvecBatchMatchesSeparateMatvecs() {
             var random = SeededRandom(seed: 3)
             let cols = 261

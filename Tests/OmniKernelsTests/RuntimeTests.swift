@@ -22,6 +22,20 @@ extension KernelSuites {
             #expect(!KernelRuntime.simdLevelName.isEmpty)
         }
 
+        @Test func parallelForRunsEveryIterationOnce() {
+            let count = 1000
+            nonisolated(unsafe) let hits = UnsafeMutablePointer<Int>.allocate(capacity: count)
+            defer { hits.deallocate() }
+            hits.initialize(repeating: 0, count: count)
+            KernelRuntime.parallelFor(count) { i in hits[i] += 1 } // each slot has one writer
+            #expect((0..<count).allSatisfy { hits[$0] == 1 })
+            hits.initialize(repeating: 0, count: count)
+            KernelRuntime.parallelFor(2) { outer in
+                KernelRuntime.parallelFor(5) { inner in hits[outer * 5 + inner] += 1 } // nested: runs inline
+            }
+            #expect((0..<10).allSatisfy { hits[$0] == 1 })
+        }
+
         @Test func blasCoreIsReported() {
             #expect(!KernelRuntime.blasCoreName.isEmpty)
         }

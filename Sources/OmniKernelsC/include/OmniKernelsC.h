@@ -67,8 +67,14 @@ void omk_matmul(const omk_matrix *w, const float *x, int64_t n, float *y);
 /// Row-major C = alpha * op(A) * op(B) + beta * C, parallelised over rows of C on the pool.
 void omk_sgemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, float alpha,
                const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
-/// Tuning knob for benchmarks: bytes of f32 scratch per converted weight block in omk_matmul (default 1 MiB).
+/// Tuning knob for benchmarks: bytes of f32 scratch per converted weight block in omk_matmul (default 2 MiB).
 void omk_set_matmul_scratch_bytes(int64_t bytes);
+/// Causal grouped-query attention of n new tokens whose keys and values are already in the cache.
+/// q and out: [n, heads, head_dim]; key/value of position p, KV head g at keys/values + p * position_stride + g * head_dim;
+/// the new tokens sit at positions [length - n, length) and each sees positions up to its own.
+/// Returns 0, -1 for inconsistent shapes, -2 when scratch memory could not be allocated.
+int omk_attention(const float *q, int64_t n, int64_t heads, int64_t kv_heads, int64_t head_dim, const float *keys,
+                  const float *values, int64_t position_stride, int64_t length, float scale, float *out);
 /// The OpenBLAS core type in use (after OmniKernels' tuning), or "unknown".
 const char *omk_blas_core_name(void);
 
