@@ -19,8 +19,9 @@ import Foundation
 /// of a second in a release build. `max_nodes` (default 8, at most 12) bounds n; larger
 /// topologies are refused with a clear error rather than searched slowly.
 ///
-/// Ties (equal predicted time) go to the first found in a fixed order: first node by id, then
-/// node sets and boundaries in increasing order.
+/// Ties are broken deterministically: among optimal end states, the ring with fewer nodes, then
+/// the smaller node sequence by id, then the smaller boundaries; within the search the first
+/// predecessor found (in increasing order of node sets, nodes and boundaries) is kept.
 public struct MinLatencyStrategy: PlacementStrategy {
     public let name = "min-latency"
     /// Largest topology searched.
@@ -153,24 +154,33 @@ struct Search {
                     }
                 }
             }
-            // Close the ring and keep the best complete state.
-            var bestState: (set: Int, v: Int)? = nil
-            var groupBest = Double.infinity
+            // Close the ring and keep the best complete state; on an exact tie, the ring whose
+            // node sequence (then boundaries) is smaller.
             for set in 1..<(1 << n) {
                 for v in 0..<n where set & (1 << v) != 0 {
                     let covered = h[(set * n + v) * l1 + layers]
                     guard covered < .infinity else { continue }
                     let close: Double
                     if perFirstNode { close = token[v * n + firsts[0]] } else { close = set.nonzeroBitCount > 1 ? uniformClose : 0 }
-                    if covered + close < groupBest { groupBest = covered + close; bestState = (set, v) }
+                    let total = covered + close
+                    if total < bestCost {
+                        bestCost = total
+                        best = reconstruct(h: h, back: back, set: set, last: v)
+                    } else if total == bestCost, let current = best {
+                        let candidate = reconstruct(h: h, back: back, set: set, last: v)
+                        if Self.precedes(candidate, current) { best = candidate }
+                    }
                 }
-            }
-            if let state = bestState, groupBest < bestCost {
-                bestCost = groupBest
-                best = reconstruct(h: h, back: back, set: state.set, last: state.v)
             }
         }
         return best
+    }
+
+    /// Lexicographic order on (node sequence, then shard ends).
+    static func precedes(_ x: [(node: Int, start: Int, end: Int)], _ y: [(node: Int, start: Int, end: Int)]) -> Bool {
+        let xs = x.map(\.node) + x.map(\.end), ys = y.map(\.node) + y.map(\.end)
+        if x.count != y.count { return x.count < y.count }
+        return xs.lexicographicallyPrecedes(ys)
     }
 
     func reconstruct(h: [Double], back: [Int32], set: Int, last: Int) -> [(node: Int, start: Int, end: Int)] {
