@@ -59,6 +59,7 @@ import Testing
         #expect(PlacementChecks.proportionalCounts(total: 32, weights: [192, 128, 128]) == [14, 9, 9])
         #expect(PlacementChecks.proportionalCounts(total: 4, weights: [100, 1, 1]) == [4, 0, 0])
         #expect(PlacementChecks.proportionalCounts(total: 3, weights: [0, 0]) == [3, 0])
+        #expect(PlacementChecks.proportionalCounts(total: 6, weights: [-1, .nan, 2, .infinity]) == [0, 0, 6, 0])
     }
 
     @Test(arguments: PlacementFixtures.allStrategyNames)
@@ -135,6 +136,20 @@ import Testing
             #expect(throws: PlacementError.invalidDevice(node: "z", field: "memory_bandwidth_bytes_per_second", reason: "must be a positive finite number, got 0.0")) {
                 try s.place(model: model, modelName: "m", dtypeBytes: 2, topology: t, context: PlacementContext(epoch: 0))
             }
+        }
+    }
+
+    @Test func absurdModelsAreRefusedNotOverflowed() {
+        let huge = PlacementFixtures.tinyModel(layers: 4, hidden: 1 << 40, intermediate: 1 << 40, heads: 1, kvHeads: 1)
+        let t = PlacementFixtures.topology([PlacementFixtures.device("a", memory: gib)])
+        for name in PlacementFixtures.allStrategyNames {
+            #expect(throws: PlacementError.self) {
+                try PlacementStrategies.named(name).place(model: huge, modelName: "m", dtypeBytes: 2, topology: t, context: PlacementContext(epoch: 0))
+            }
+        }
+        let deep = PlacementFixtures.tinyModel(layers: MinLatencyStrategy.maxLayers + 1)
+        #expect(throws: PlacementError.self) {
+            try MinLatencyStrategy().place(model: deep, modelName: "m", dtypeBytes: 2, topology: t, context: PlacementContext(epoch: 0))
         }
     }
 

@@ -30,6 +30,8 @@ public struct MinLatencyStrategy: PlacementStrategy {
 
     /// Upper bound on `maxNodes` (the search's memory grows as 2^n).
     public static let maxNodesLimit = 12
+    /// Largest layer count searched (the cost table grows as n·L²).
+    public static let maxLayers = 512
 
     public init(maxNodes: Int = 8) { self.maxNodes = maxNodes }
 
@@ -39,6 +41,10 @@ public struct MinLatencyStrategy: PlacementStrategy {
         guard nodes.count <= min(maxNodes, Self.maxNodesLimit) else {
             throw PlacementError.invalidRequest(field: "topology",
                 reason: "has \(nodes.count) nodes; min-latency searches exactly and takes at most max_nodes = \(min(maxNodes, Self.maxNodesLimit)) (raise max_nodes up to \(Self.maxNodesLimit), or use another strategy)")
+        }
+        guard model.numLayers <= Self.maxLayers else {
+            throw PlacementError.invalidRequest(field: "num_layers",
+                reason: "is \(model.numLayers); min-latency's exact search takes at most \(Self.maxLayers) layers (use another strategy)")
         }
         var search = MinLatencySearch(nodes: nodes, model: model, dtypeBytes: dtypeBytes, topology: topology, context: context)
         guard let best = search.run() else {
