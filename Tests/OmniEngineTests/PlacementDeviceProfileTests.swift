@@ -52,6 +52,16 @@ import Testing
         #expect(s.memory() == .init(totalBytes: 4 << 30, availableBytes: 3 << 30))
     }
 
+    @Test func parentCgroupLimitAndInactiveCacheCount() {
+        let s = system(["/proc/meminfo": Self.meminfo, "/proc/self/cgroup": "0::/outer/inner\n",
+                        "/sys/fs/cgroup/outer/inner/memory.max": "max",
+                        "/sys/fs/cgroup/outer/inner/memory.current": "3221225472",
+                        "/sys/fs/cgroup/outer/inner/memory.stat": "anon 1073741824\ninactive_file 2147483648\n",
+                        "/sys/fs/cgroup/outer/memory.max": "6442450944"])
+        // Limit 6 GiB from the parent; 3 GiB used of which 2 GiB is reclaimable cache.
+        #expect(s.memory() == .init(totalBytes: 6 << 30, availableBytes: 5 << 30))
+    }
+
     @Test func noCgroupLimitUsesMeminfo() {
         let s = system(["/proc/meminfo": Self.meminfo, "/sys/fs/cgroup/memory.max": "max"])
         #expect(s.memory() == .init(totalBytes: 16318440 * 1024, availableBytes: 12 << 30))
