@@ -105,6 +105,7 @@ public struct CostModel: Sendable, Equatable, Codable {
     /// Sum over `layers` of positions attended by tokens at positions `first...last` (1-based).
     func attendedPositions(_ model: ModelConfig, layers: Range<Int>, positions: ClosedRange<Int>) -> Double {
         let full = Double(positions.lowerBound + positions.upperBound) * Double(positions.count) / 2
+        guard model.slidingWindow != nil else { return full * Double(layers.count) }
         var total = 0.0
         var sliding = 0
         for layer in layers {

@@ -43,10 +43,14 @@ public struct LinuxSystemInfo: Sendable {
                 // "0::/path" (v2) or "N:memory:/path" / "N:cpu,memory:/path" (v1).
                 let parts = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
                 guard parts.count == 3 else { continue }
-                let path = String(parts[2])
-                guard path != "/", !path.isEmpty else { continue }
-                if parts[1].isEmpty { dirs.append("/sys/fs/cgroup" + path) }
-                if parts[1].split(separator: ",").contains("memory") { dirs.append("/sys/fs/cgroup/memory" + path) }
+                // The cgroup and its ancestors: a parent's limit binds too.
+                var path = String(parts[2])
+                while path != "/", !path.isEmpty {
+                    if parts[1].isEmpty { dirs.append("/sys/fs/cgroup" + path) }
+                    if parts[1].split(separator: ",").contains("memory") { dirs.append("/sys/fs/cgroup/memory" + path) }
+                    guard let slash = path.lastIndex(of: "/") else { break }
+                    path = String(path[..<slash])
+                }
             }
         }
         dirs.append("/sys/fs/cgroup")
@@ -68,16 +72,30 @@ public struct LinuxSystemInfo: Sendable {
         return best
     }
 
-    /// Memory the cgroup currently uses (v2 `memory.current`, v1 `memory.usage_in_bytes`).
+    /// Memory the cgroup currently uses (v2 `memory.current`, v1 `memory.usage_in_bytes`), less
+    /// the reclaimable inactive page cache (`inactive_file` / `total_inactive_file` in
+    /// `memory.stat`), as container tools count it.
     public func cgroupMemoryUsage() -> Int? {
         for dir in cgroupDirectories() {
-            for file in ["memory.current", "memory.usage_in_bytes"] {
+            for (file, statKey) in [("memory.current", "inactive_file"), ("memory.usage_in_bytes", "total_inactive_file")] {
                 if let text = readFile(dir + "/" + file), let value = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), value >= 0 {
-                    return value
+                    let inactive = readFile(dir + "/memory.stat").flatMap { Self.parseMemoryStat($0)[statKey] } ?? 0
+                    return max(0, value - min(value, inactive))
                 }
             }
         }
         return nil
+    }
+
+    /// Parses a cgroup `memory.stat` file ("key value" lines, bytes).
+    public static func parseMemoryStat(_ text: String) -> [String: Int] {
+        var result: [String: Int] = [:]
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count == 2, let value = Int(fields[1]), value >= 0 else { continue }
+            result[String(fields[0])] = value
+        }
+        return result
     }
 
     /// CPU model from /proc/cpuinfo (`model name`, or `Hardware`/`Processor` on ARM).

@@ -17,6 +17,15 @@ public enum PlacementChecks {
             throw PlacementError.invalidRequest(field: "decode_context_tokens", reason: "must be positive, got \(context.decodeContextTokens)")
         }
         try context.costModel.validate()
+        // Reject absurd shapes before any integer arithmetic on them can overflow.
+        let h = Double(model.hiddenSize), attention = Double(model.numHeads + 2 * model.numKVHeads) * Double(model.headDim)
+        let estimate = Double(model.numLayers) * (2 * h * attention + 3 * h * Double(model.intermediateSize) + 4 * h)
+            + 2 * Double(model.vocabSize) * h
+        let kvEstimate = 2 * Double(model.numKVHeads) * Double(model.headDim) * Double(context.costModel.kvBytesPerElement)
+            * Double(model.numLayers) * Double(context.maxContextTokens) * Double(context.concurrency)
+        guard estimate * Double(dtypeBytes) < 1e17, kvEstimate < 1e17 else {
+            throw PlacementError.invalidRequest(field: "model", reason: "needs more than 10^17 bytes (about \(String(format: "%.3g", estimate)) parameters); check its config and the context size")
+        }
         let nodes = topology.profiles
         guard !nodes.isEmpty else { throw PlacementError.emptyTopology }
         for (node, profile) in nodes {
@@ -83,7 +92,10 @@ public enum PlacementChecks {
 
     /// Splits `total` into counts proportional to `weights` by largest remainder: floors first,
     /// then one more layer to the largest fractional parts, ties to the earlier entry.
-    public static func proportionalCounts(total: Int, weights: [Double]) -> [Int] {
+    /// Negative or non-finite weights count as zero; with no positive weight the first entry
+    /// gets everything.
+    public static func proportionalCounts(total: Int, weights rawWeights: [Double]) -> [Int] {
+        let weights = rawWeights.map { $0.isFinite && $0 > 0 ? $0 : 0 }
         let sum = weights.reduce(0, +)
         guard sum > 0, sum.isFinite else {
             return weights.indices.map { $0 == 0 ? total : 0 }

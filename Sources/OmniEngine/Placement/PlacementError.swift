@@ -28,8 +28,8 @@ public enum PlacementError: LocalizedError, Equatable {
     public var errorDescription: String? {
         switch self {
         case .doesNotFit(let needed, let available, let detail):
-            let (who, why) = splitDetail(detail)
-            return "does not fit: needs \(formatGiB(needed)), \(who) has \(formatGiB(available))" + (why.map { "; \($0)" } ?? "")
+            let (who, why) = Self.splitDetail(detail)
+            return "does not fit: needs \(Self.formatGiB(needed)), \(who) has \(Self.formatGiB(available))" + (why.map { "; \($0)" } ?? "")
         case .emptyTopology:
             return "cannot place: the topology has no nodes"
         case .invalidPlacement(let reason):
@@ -50,16 +50,16 @@ public enum PlacementError: LocalizedError, Equatable {
             return "\(source): \(reason)"
         }
     }
-}
 
-/// Bytes as GiB with one decimal, e.g. "140.2 GiB". Deterministic (no locale).
-func formatGiB(_ bytes: Int) -> String {
-    let gib = Double(bytes) / Double(1 << 30)
-    return String(format: "%.1f GiB", gib)
-}
+    /// Bytes as GiB with one decimal, e.g. "140.2 GiB". Deterministic (no locale).
+    static func formatGiB(_ bytes: Int) -> String {
+        let gib = Double(bytes) / Double(1 << 30)
+        return String(format: "%.1f GiB", gib)
+    }
 
-/// "who; why" -> ("who", "why"); "who" -> ("who", nil).
-func splitDetail(_ detail: String) -> (String, String?) {
-    guard let range = detail.range(of: "; ") else { return (detail, nil) }
-    return (String(detail[..<range.lowerBound]), String(detail[range.upperBound...]))
+    /// "who; why" -> ("who", "why"); "who" -> ("who", nil).
+    static func splitDetail(_ detail: String) -> (String, String?) {
+        guard let range = detail.range(of: "; ") else { return (detail, nil) }
+        return (String(detail[..<range.lowerBound]), String(detail[range.upperBound...]))
+    }
 }

@@ -27,6 +27,17 @@ public struct Topology: Sendable, Equatable, Codable {
             self.version = version
             self.removed = removed
         }
+
+        enum CodingKeys: String, CodingKey { case node, profile, version, removed }
+
+        /// `removed` may be omitted (false).
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            node = try c.decode(NodeID.self, forKey: .node)
+            profile = try c.decode(DeviceProfile.self, forKey: .profile)
+            version = try c.decode(UInt64.self, forKey: .version)
+            removed = try c.decodeIfPresent(Bool.self, forKey: .removed) ?? false
+        }
     }
 
     /// A per-pair link override (`link == nil`: cleared, the default applies) with its version.
@@ -159,7 +170,7 @@ public struct Topology: Sendable, Equatable, Codable {
     static func nodeWins(_ x: NodeEntry, over y: NodeEntry) -> Bool {
         if x.version != y.version { return x.version > y.version }
         if x.removed != y.removed { return x.removed }
-        return TotalOrder.compare(x.profile, y.profile) < 0
+        return PlacementTotalOrder.compare(x.profile, y.profile) < 0
     }
 
     static func linkWins(_ x: LinkEntry, over y: LinkEntry) -> Bool {
@@ -168,13 +179,13 @@ public struct Topology: Sendable, Equatable, Codable {
         case (nil, nil): return false
         case (nil, _): return true
         case (_, nil): return false
-        case let (p?, q?): return TotalOrder.compare(p, q) < 0
+        case let (p?, q?): return PlacementTotalOrder.compare(p, q) < 0
         }
     }
 
     static func defaultWins(_ x: LinkProfile, _ xv: UInt64, over y: LinkProfile, _ yv: UInt64) -> Bool {
         if xv != yv { return xv > yv }
-        return TotalOrder.compare(x, y) < 0
+        return PlacementTotalOrder.compare(x, y) < 0
     }
 
     /// Merges two arrays sorted by a unique key, keeping the winner where both have a key.

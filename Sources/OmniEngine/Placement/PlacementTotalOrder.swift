@@ -2,7 +2,7 @@ import Foundation
 
 /// Deterministic total orders used to break ties when merging topology views. Doubles compare
 /// with IEEE total order so that even NaN has a place and merging stays order-independent.
-enum TotalOrder {
+enum PlacementTotalOrder {
     /// -1, 0 or 1 for a < b, a == b, a > b.
     static func compare(_ a: Double, _ b: Double) -> Int {
         if a.bitPattern == b.bitPattern { return 0 }
