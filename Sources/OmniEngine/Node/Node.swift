@@ -246,7 +246,7 @@ public final class Node {
     private func placementForNewRequest() throws -> Placement {
         if let currentPlacement, placementVersion == membershipVersion { return currentPlacement }
         let context = PlacementContext(epoch: epoch + 1, maxContextTokens: configuration.maxContext,
-                                       concurrency: configuration.maxActiveRequests)
+                                       concurrency: configuration.kvReservedRequests)
         var placement = try configuration.strategy.place(model: configuration.model, modelName: configuration.modelName,
                                                           dtypeBytes: configuration.weightBytes, topology: topology, context: context)
         placementVersion = membershipVersion

@@ -19,6 +19,8 @@ public struct NodeConfiguration {
     public var maxQueuedRequests: Int = 64
     /// Longest context a request may use, for KV sizing in placement.
     public var maxContext: Int = 2048
+    /// Requests whose full-context KV caches placement reserves memory for.
+    public var kvReservedRequests: Int = 4
 
     public init(id: NodeID, profile: DeviceProfile, modelName: String, model: ModelConfig, weightBytes: Int,
                 strategy: any PlacementStrategy) {

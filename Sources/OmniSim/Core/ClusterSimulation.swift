@@ -102,6 +102,7 @@ public final class ClusterSimulation {
         c.maxActiveRequests = setup.maxActiveRequests
         c.maxQueuedRequests = setup.maxQueuedRequests
         c.maxContext = setup.maxContext
+        c.kvReservedRequests = setup.kvReservedRequests
         return Node(configuration: c)
     }
 

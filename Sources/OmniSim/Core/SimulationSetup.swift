@@ -90,6 +90,7 @@ public struct SimulationSetup {
     public var maxActiveRequests: Int = 64
     public var maxQueuedRequests: Int = 1024
     public var maxContext: Int = 4096
+    public var kvReservedRequests: Int = 4
     /// Safety stop for runaway experiments, in simulated seconds.
     public var timeLimitSeconds: Double = 86_400
     /// Real prompts for the real executor (token ids per request index); synthetic otherwise.

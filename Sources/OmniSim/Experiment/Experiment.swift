@@ -32,6 +32,7 @@ public struct Experiment {
         public var maxActiveRequests = 64
         public var maxQueuedRequests = 1024
         public var maxContext = 4096
+        public var kvReservedRequests = 4
     }
 
     /// Which files to write.
@@ -198,13 +199,14 @@ extension Experiment {
 
         var engine = EngineSettings()
         if let e = root.child("engine") {
-            _ = try e.object(allowed: ["heartbeat", "peer_timeout", "request_timeout", "max_active_requests", "max_queued_requests", "max_context"])
+            _ = try e.object(allowed: ["heartbeat", "peer_timeout", "request_timeout", "max_active_requests", "max_queued_requests", "max_context", "kv_reserved_requests"])
             if let v = e.child("heartbeat") { engine.heartbeatSeconds = try v.seconds() }
             if let v = e.child("peer_timeout") { engine.peerTimeoutSeconds = try v.seconds() }
             if let v = e.child("request_timeout") { engine.requestTimeoutSeconds = try v.seconds() }
             if let v = e.child("max_active_requests") { engine.maxActiveRequests = try v.int(1...1_000_000) }
             if let v = e.child("max_queued_requests") { engine.maxQueuedRequests = try v.int(0...1_000_000) }
             if let v = e.child("max_context") { engine.maxContext = try v.int(1...10_000_000) }
+            if let v = e.child("kv_reserved_requests") { engine.kvReservedRequests = try v.int(1...1_000_000) }
         }
         var outputs = Outputs()
         if let o = root.child("outputs") {

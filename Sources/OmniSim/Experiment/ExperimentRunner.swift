@@ -26,7 +26,7 @@ public enum ExperimentRunner {
         for (name, parameters) in e.strategies {
             let strategy = try PlacementStrategies.named(name, parameters: parameters)
             let label = parameters.isEmpty ? name : name + "(" + parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + ")"
-            let context = PlacementContext(epoch: 1, maxContextTokens: e.engine.maxContext, concurrency: e.engine.maxActiveRequests)
+            let context = PlacementContext(epoch: 1, maxContextTokens: e.engine.maxContext, concurrency: e.engine.kvReservedRequests)
             let placement: Placement
             do {
                 placement = try strategy.place(model: e.model, modelName: e.modelName, dtypeBytes: e.weightBytes, topology: topology, context: context)
@@ -47,6 +47,7 @@ public enum ExperimentRunner {
             setup.maxActiveRequests = e.engine.maxActiveRequests
             setup.maxQueuedRequests = e.engine.maxQueuedRequests
             setup.maxContext = e.engine.maxContext
+            setup.kvReservedRequests = e.engine.kvReservedRequests
             if e.useRealExecutor, let checkpoint {
                 setup.executor = .real(checkpoint)
                 setup.promptProvider = { index, count in promptTokens(index: index, count: count, vocab: e.model.vocabSize) }
