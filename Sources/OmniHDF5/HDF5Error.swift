@@ -32,7 +32,7 @@ public enum HDF5Error: LocalizedError, Equatable, Sendable {
         case .objectNotFound(let path, let object):
             return "No object '\(object)' in HDF5 file \(path)"
         case .library(let path, let operation, let message):
-            return "HDF5 could not \(operation) in \(path): \(message)"
+            return "\(path): HDF5 could not \(operation): \(message)"
         case .typeMismatch(let path, let object, let expected, let found):
             return "'\(object)' in \(path) holds \(found), expected \(expected)"
         case .shapeMismatch(let path, let object, let detail):

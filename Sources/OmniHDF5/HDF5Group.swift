@@ -125,8 +125,10 @@ public final class File: Group {
     }
 
     /// Switches a `swmrCapable` file into SWMR-write mode: from now on readers opening with
-    /// `.swmrRead` (or h5py `swmr=True`) see appended data after each flush. HDF5 1.10 then
-    /// forbids creating new objects or attributes; only existing chunked datasets may grow.
+    /// `.swmrRead` (or h5py `swmr=True`) see appended data after each flush. Create every
+    /// dataset, table and attribute first: HDF5 1.10 supports only appending to existing
+    /// chunked datasets while SWMR-writing (it does not always refuse other changes, but
+    /// readers are not guaranteed to see them consistently).
     public func startSWMRWrite() throws {
         _ = try openID()
         try H5.check(H5Fstart_swmr_write(fileID), filePath, "start SWMR write mode")

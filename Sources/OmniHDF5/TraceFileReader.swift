@@ -10,10 +10,18 @@ public final class TraceFileReader {
     public let statusNames: [String]
     private let file: File
 
-    /// Opens `path` read-only and checks the schema version and table layouts.
+    /// Opens `path` read-only and checks the schema version and table layouts. A file that
+    /// a SWMR writer still holds (or held when it was killed) is opened as a SWMR reader.
     public init(path: String) throws {
         self.path = path
-        let handle = try File.open(path)
+        let handle: File
+        do {
+            handle = try File.open(path)
+        } catch HDF5Error.library(_, _, let message) where message.contains("already open for write") {
+            // A SWMR trace still being written, or left by a killed SWMR writer: its
+            // consistency flags are set, and only a SWMR reader may open it.
+            handle = try File.open(path, mode: .swmrRead)
+        }
         file = handle
         func text(_ key: String) throws -> String {
             guard let value = try Self.requiredAttribute(handle, key, path).stringValue else {

@@ -10,12 +10,19 @@ public struct TraceWriterOptions: Sendable, Equatable {
     /// Deflate level 1...9, or nil for none.
     public var deflateLevel: Int?
     public var shuffle: Bool
+    /// Write in HDF5 single-writer/multiple-reader mode, so that readers opening with
+    /// `swmr=True` (h5py) or `.swmrRead` can follow the trace while it is written. The file
+    /// then uses the HDF5 1.10 format, and activations cannot be written (HDF5 1.10 cannot
+    /// create objects in SWMR mode).
+    public var swmr: Bool
 
-    public init(flushEveryEvents: Int = 65_536, chunkRows: Int = 16_384, deflateLevel: Int? = 4, shuffle: Bool = true) {
+    public init(flushEveryEvents: Int = 65_536, chunkRows: Int = 16_384, deflateLevel: Int? = 4, shuffle: Bool = true,
+                swmr: Bool = false) {
         self.flushEveryEvents = flushEveryEvents
         self.chunkRows = chunkRows
         self.deflateLevel = deflateLevel
         self.shuffle = shuffle
+        self.swmr = swmr
     }
 }
 
@@ -49,7 +56,7 @@ public final class TraceFileWriter {
         self.path = path
         self.run = run
         self.options = options
-        file = try File.create(path)
+        file = try File.create(path, swmrCapable: options.swmr)
         let table = TableOptions(chunkRows: options.chunkRows, deflateLevel: options.deflateLevel,
                                  shuffle: options.shuffle, bufferRows: options.flushEveryEvents)
         let small = TableOptions(chunkRows: 1024, deflateLevel: options.deflateLevel, shuffle: options.shuffle,
@@ -72,6 +79,7 @@ public final class TraceFileWriter {
         try events.setAttribute("kind_names", .strings(TraceEventKind.names))
         try file.createGroup(TraceSchema.activations)
         try file.flush()
+        if options.swmr { try file.startSWMRWrite() }
     }
 
     deinit { try? close() }
@@ -100,6 +108,10 @@ public final class TraceFileWriter {
     /// Writes an activation to `/activations/<request>/<layer>` and flushes the file.
     public func writeActivation(_ activation: TraceActivation) throws {
         try ensureOpen()
+        if options.swmr {
+            throw HDF5Error.invalidValue(path: path, object: "/activations",
+                                         detail: "activations cannot be written in SWMR mode (HDF5 1.10 cannot create datasets then)")
+        }
         let name = "\(TraceSchema.activations)/\(activation.request)/\(activation.layer)"
         guard activation.shape.reduce(1, *) == activation.values.count else {
             throw HDF5Error.shapeMismatch(path: path, object: "/" + name,
