@@ -84,6 +84,13 @@ public final class TraceFileWriter {
 
     deinit { try? close() }
 
+    /// Sets an extra root attribute (beyond the schema's), e.g. provenance of a merged trace.
+    /// In SWMR mode only before the first row is written.
+    public func setRootAttribute(_ name: String, _ value: AttributeValue) throws {
+        try ensureOpen()
+        try file.setAttribute(name, value)
+    }
+
     /// Records a node (its `index` is what events refer to).
     public func add(_ node: TraceNode) throws { try append(nodes) { TraceSchema.encode(node, $0) } }
     /// Records a link.
