@@ -9,7 +9,10 @@ EXPECTED.json:
    "attributes": {"/obj": {"name": {"dtype": DTYPE, "value": V}}},
    "datasets": {"/obj": {"dtype": DTYPE or [[field, DTYPE], ...],
                           "shape": [...],
-                          "values": flat list (numeric) or list of rows (compound)}}}
+                          "values": flat list (numeric) or list of rows (compound),
+                          "storage": {"chunks": [...] or null, "maxshape": [... null = unlimited],
+                                      "compression": "gzip" or null, "compression_opts": level,
+                                      "shuffle": bool}}}   # optional; only listed keys are checked
 DTYPE is a numpy dtype string ("<i8", "<f4", "|S6", "|u1") or "str" for HDF5
 variable-length strings. Floats compare exactly (float32 widened to float64).
 Exit status 0 when everything matches; otherwise 1 with one line per mismatch.
@@ -82,6 +85,11 @@ def main(argv):
             if "shape" in want and list(data.shape) != want["shape"]:
                 problems.append(f"{name}: shape {list(data.shape)} != {want['shape']}")
                 continue
+            for key, value in want.get("storage", {}).items():
+                got_value = getattr(data, key)
+                got_value = list(got_value) if isinstance(got_value, tuple) else got_value
+                if got_value != value:
+                    problems.append(f"{name}: {key} {got_value!r} != {value!r}")
             array = data[()]
             if data.dtype.names:
                 got = [[plain(row[field]) for field in data.dtype.names] for row in array]
