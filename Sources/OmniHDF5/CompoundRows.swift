@@ -56,7 +56,9 @@ public struct RowEncoder {
         case .fixedString(let n):
             let bytes = truncatedUTF8(value, to: n)
             p.initializeMemory(as: UInt8.self, repeating: 0, count: n)
-            bytes.withUnsafeBytes { p.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            bytes.withUnsafeBytes { raw in
+                if let source = raw.baseAddress, raw.count > 0 { p.copyMemory(from: source, byteCount: raw.count) }
+            }
         default: preconditionFailure("column \(schema.columns[column].name) is numeric")
         }
     }

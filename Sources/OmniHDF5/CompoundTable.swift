@@ -194,8 +194,13 @@ public final class CompoundTable: HDF5Object {
         if bufferedRowCount == capacity { try flush() }
         let row = buffer + bufferedRowCount * schema.rowSize
         row.initializeMemory(as: UInt8.self, repeating: 0, count: schema.rowSize)
+        do {
+            try fill(RowEncoder(base: row, schema: schema))
+        } catch {
+            releaseStrings(rows: bufferedRowCount..<(bufferedRowCount + 1))
+            throw error
+        }
         bufferedRowCount += 1
-        try fill(RowEncoder(base: row, schema: schema))
     }
 
     /// Writes the buffered rows to the dataset (not necessarily to disk: see `File.flush()`).
@@ -213,9 +218,9 @@ public final class CompoundTable: HDF5Object {
         try? flush()
     }
 
-    private func releaseStrings() {
+    private func releaseStrings(rows: Range<Int>? = nil) {
         guard !stringColumns.isEmpty else { return }
-        for row in 0..<bufferedRowCount {
+        for row in rows ?? 0..<bufferedRowCount {
             for column in stringColumns {
                 let p = buffer + row * schema.rowSize + schema.offsets[column]
                 free(p.loadUnaligned(as: UnsafeMutablePointer<CChar>?.self))

@@ -154,6 +154,7 @@ public final class Dataset: HDF5Object {
     public func read<T: HDF5Scalar>(_: T.Type = T.self) throws -> [T] {
         try requireType(T.self)
         let total = try shape().reduce(1, *)
+        if total == 0 { return [] }
         return try [T](unsafeUninitializedCapacity: total) { buffer, initialized in
             let status = H5Dread(id, elementType.nativeType, H5.all, H5.all, H5.defaultPlist, buffer.baseAddress)
             if status < 0 { throw H5.failure(filePath, "read '\(name)'") }
@@ -169,6 +170,7 @@ public final class Dataset: HDF5Object {
             throw HDF5Error.shapeMismatch(path: filePath, object: name, detail: "rows \(range) outside shape \(shape)")
         }
         let total = range.count * rowSize(shape)
+        if total == 0 { return [] }
         return try [T](unsafeUninitializedCapacity: total) { buffer, initialized in
             let status = omni_h5_read_rows(id, elementType.nativeType, hsize_t(range.lowerBound), hsize_t(range.count),
                                            buffer.baseAddress)

@@ -115,3 +115,29 @@ import Testing
         #expect(try table.readRows(10..<12) == Array(expected[10..<12]))
     }
 }
+
+@Suite struct EmptyValueTests {
+    @Test func emptyArraysStringsAndDatasetsRoundTrip() throws {
+        let dir = try TempDir()
+        let path = dir.path("empty.h5")
+        let file = try File.create(path)
+        try file.setAttribute("none", .int64s([]))
+        try file.setAttribute("nothing", .strings([]))
+        try file.setAttribute("zero", .doubles([]))
+        let grow = try file.createDataset("grow", type: .float64, shape: [0], storage: .extendable(chunk: [8]))
+        #expect(try grow.read(Double.self) == [])
+        #expect(try grow.readRows(0..<0, as: Double.self) == [])
+        let table = try file.createTable("t", schema: try CompoundSchema([Column("fixed", .fixedString(2)),
+                                                                         Column("vl", .string)]))
+        try table.append([.string(""), .string("")])
+        try table.appendRow { row in row.setString(0, "ééé") } // cut at a character boundary: "é"
+        struct Stop: Error {}
+        #expect(throws: Stop.self) { try table.appendRow { row in row.setString(1, "dropped"); throw Stop() } }
+        try table.flush()
+        #expect(try table.readRows() == [[.string(""), .string("")], [.string("é"), .string("")]])
+        #expect(try table.readRows(2..<2) == [])
+        #expect(try file.attribute("none") == .int64s([]))
+        #expect(try file.attribute("nothing") == .strings([]))
+        #expect(try file.attribute("zero") == .doubles([]))
+    }
+}
