@@ -34,17 +34,23 @@ struct H5pyResult {
 }
 
 enum H5pyCheck {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Scripts/hdf5/check_trace.py").path
+    static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Scripts/hdf5")
+    static let script = scripts.appendingPathComponent("check_trace.py").path
 
     /// Runs the checker; a missing python3 or h5py is reported as a failure message naming
     /// `pip install h5py`, never skipped.
     static func run(file: String, expectation: H5Expectation, in dir: TempDir) throws -> H5pyResult {
         let expected = dir.path("expected-\(UUID().uuidString).json")
         try expectation.write(to: expected)
+        return try python([script, file, expected])
+    }
+
+    /// Runs `python3 arguments...`, folding a missing interpreter or h5py into the message.
+    static func python(_ arguments: [String]) throws -> H5pyResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, file, expected]
+        process.arguments = ["python3"] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
