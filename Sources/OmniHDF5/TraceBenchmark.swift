@@ -16,12 +16,16 @@ public enum TraceBenchmark {
         public var rawEventBytes: Int
     }
 
-    /// The synthetic event `i` of the benchmark: increasing times, cycling kinds, nodes and
-    /// layers, roughly what a decode-heavy simulation emits.
+    /// The synthetic event `i` of the benchmark: increasing times with deterministic jitter,
+    /// cycling kinds, nodes and layers, roughly what a decode-heavy simulation emits.
     public static func syntheticEvent(_ i: Int) -> TraceEvent {
         let kind = TraceEventKind(rawValue: Int32(i % 6))
-        return TraceEvent(startNs: Int64(i) * 1_250, endNs: Int64(i) * 1_250 + 900 + Int64(i % 13) * 7, node: Int32(i % 8),
-                          kind: kind, request: Int64(i / 64), tokenIndex: Int64(i % 512), bytes: kind == .send ? 16_384 : 0,
+        let noise = UInt64(i + 1) &* 0x9E37_79B9_7F4A_7C15
+        let start = Int64(i) * 1_250 + Int64(noise >> 54)
+        let duration = 900 + Int64((noise >> 32) & 0xFFF)
+        return TraceEvent(startNs: start, endNs: start + duration, node: Int32(i % 8),
+                          kind: kind, request: Int64(i / 64), tokenIndex: Int64(i % 512),
+                          bytes: kind == .send ? 16_384 + Int64((noise >> 20) & 0x3FF) * 4 : 0,
                           layerFirst: Int32(i % 8) * 10, layerLast: Int32(i % 8) * 10 + 9,
                           peer: kind == .send || kind == .receive ? Int32((i + 1) % 8) : -1)
     }

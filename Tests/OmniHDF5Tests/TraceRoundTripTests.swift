@@ -75,3 +75,10 @@ import Testing
         }
     }
 }
+
+@Suite struct TraceSchemaLayoutTests {
+    @Test func eventEncoderOffsetsMatchTheSchema() {
+        #expect(TraceSchema.eventColumns.offsets == TraceSchema.eventOffsets)
+        #expect(TraceSchema.eventColumns.rowSize == 60)
+    }
+}
