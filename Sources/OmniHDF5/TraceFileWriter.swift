@@ -5,7 +5,9 @@ public struct TraceWriterOptions: Sendable, Equatable {
     /// Events (and other rows) buffered in memory between flushes. Every time this many
     /// events have been recorded the writer flushes the file to disk.
     public var flushEveryEvents: Int
-    /// Rows per chunk of `/events` (and of the other tables).
+    /// Rows per chunk of `/events` and `/requests`. The writer uses at most
+    /// `flushEveryEvents`: a flush that ends inside a compressed chunk makes the next flush
+    /// decompress and recompress it, which costs several times the append itself.
     public var chunkRows: Int
     /// Deflate level 1...9, or nil for none. Level 1 by default: deflate dominates the cost
     /// of tracing, and level 1 roughly halves it against level 4 for a slightly larger file.
@@ -58,7 +60,7 @@ public final class TraceFileWriter {
         self.run = run
         self.options = options
         file = try File.create(path, swmrCapable: options.swmr)
-        let table = TableOptions(chunkRows: options.chunkRows, deflateLevel: options.deflateLevel,
+        let table = TableOptions(chunkRows: min(options.chunkRows, options.flushEveryEvents), deflateLevel: options.deflateLevel,
                                  shuffle: options.shuffle, bufferRows: options.flushEveryEvents)
         let small = TableOptions(chunkRows: 1024, deflateLevel: options.deflateLevel, shuffle: options.shuffle,
                                  bufferRows: options.flushEveryEvents)
