@@ -101,6 +101,14 @@ hid_t omni_h5_file_open(const char *path, int mode) {
     return H5Fopen(path, flags, H5P_DEFAULT);
 }
 
+long long omni_h5_open_object_count(hid_t obj) {
+    hid_t file = H5Iget_file_id(obj);
+    if (file < 0) return -1;
+    ssize_t n = H5Fget_obj_count(file, H5F_OBJ_ALL | H5F_OBJ_LOCAL);
+    H5Fclose(file);
+    return (long long)n;
+}
+
 herr_t omni_h5_file_flush(hid_t obj) { return H5Fflush(obj, H5F_SCOPE_GLOBAL); }
 
 hid_t omni_h5_string_type(size_t size) {

@@ -124,6 +124,14 @@ public final class File: Group {
         try H5.check(omni_h5_file_flush(fileID), filePath, "flush the file")
     }
 
+    /// Identifiers open on this file (itself, its root group, and every group, dataset,
+    /// table and attribute not yet closed). A value that keeps growing means a leak.
+    public func openObjectCount() throws -> Int {
+        let count = omni_h5_open_object_count(try openID())
+        if count < 0 { throw H5.failure(filePath, "count open objects") }
+        return Int(count)
+    }
+
     /// Switches a `swmrCapable` file into SWMR-write mode: from now on readers opening with
     /// `.swmrRead` (or h5py `swmr=True`) see appended data after each flush. Create every
     /// dataset, table and attribute first: HDF5 1.10 supports only appending to existing

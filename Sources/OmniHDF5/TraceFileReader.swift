@@ -8,7 +8,7 @@ public final class TraceFileReader {
     public let kindNames: [String]
     /// `status_names` of `/requests`.
     public let statusNames: [String]
-    private let file: File
+    let file: File
 
     /// Opens `path` read-only and checks the schema version and table layouts. A file that
     /// a SWMR writer still holds (or held when it was killed) is opened as a SWMR reader.

@@ -45,6 +45,9 @@ int omni_h5_is_hdf5(const char *path);
 hid_t omni_h5_file_create(const char *path, int latest_format);
 /// Opens a file. mode: 0 read-only, 1 read-write, 2 read-only SWMR reader.
 hid_t omni_h5_file_open(const char *path, int mode);
+/// Open identifiers (file, groups, datasets, attributes, named types) on the file containing
+/// `obj`, opened through this file handle; < 0 on error. Used to check for leaked handles.
+long long omni_h5_open_object_count(hid_t obj);
 /// Flushes all buffers of the file containing `obj` to disk (global scope).
 herr_t omni_h5_file_flush(hid_t obj);
 
