@@ -3,8 +3,8 @@ import CHDF5
 /// Base of every open HDF5 handle (file, group, dataset, table). The handle is released
 /// exactly once: by `close()` (idempotent) or at deinit. Children keep their `File` alive.
 public class HDF5Object {
-    /// The raw HDF5 identifier; negative once closed.
-    public private(set) var id: hid_t
+    /// The raw HDF5 identifier; negative once closed. Internal: the C layer stays hidden.
+    private(set) var id: hid_t
     /// Path of the file on disk, for error messages.
     public let filePath: String
     /// Absolute name of the object inside the file ("/" for the root).
