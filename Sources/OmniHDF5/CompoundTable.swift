@@ -3,7 +3,8 @@ import Foundation
 
 /// A one-dimensional, chunked, extendable, optionally compressed dataset of compound rows
 /// (numpy structured array in h5py). Appended rows are buffered in memory and written in
-/// batches of `options.bufferRows`, or on `flush()`/`close()`.
+/// batches of `options.bufferRows`, or on `flush()`/`close()`. `close()` cannot report a
+/// failed write: call `flush()` first where losing the last rows must be noticed.
 public final class CompoundTable: HDF5Object {
     public let schema: CompoundSchema
     public let options: TableOptions

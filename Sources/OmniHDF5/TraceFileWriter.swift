@@ -85,6 +85,7 @@ public final class TraceFileWriter {
         if options.swmr { try file.startSWMRWrite() }
     }
 
+    /// Closes without reporting errors; call `close()` to see them.
     deinit { try? close() }
 
     /// Sets an extra root attribute (beyond the schema's), e.g. provenance of a merged trace.
