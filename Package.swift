@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "OmniCommandLine"),
         .target(name: "OmniSim", dependencies: ["OmniEngine"]),
         .target(name: "OmniBench", dependencies: ["OmniEngine", "OmniSim"]),
+        .target(name: "OmniHDF5", dependencies: ["CHDF5"]),
 
         // Command-line tools.
         .executableTarget(name: "OmniCLI", dependencies: ["OmniEngine", "OmniCommandLine"]),
@@ -48,5 +49,6 @@ let package = Package(
         .testTarget(name: "OmniCLITests", dependencies: []),
         .testTarget(name: "OmniSimTests", dependencies: ["OmniSim"]),
         .testTarget(name: "OmniBenchTests", dependencies: ["OmniBench"]),
+        .testTarget(name: "OmniHDF5Tests", dependencies: ["OmniHDF5"]),
     ]
 )
