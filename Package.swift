@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "OmniJinja"),
         .target(name: "OmniEngine", dependencies: ["OmniKernels", "OmniTokenizer", "OmniJinja"]),
         .target(name: "OmniCommandLine"),
-        .target(name: "OmniSim", dependencies: ["OmniEngine"]),
+        .target(name: "OmniSim", dependencies: ["OmniEngine", "OmniHDF5"]),
         .target(name: "OmniBench", dependencies: ["OmniEngine", "OmniSim"]),
         .target(name: "OmniHDF5", dependencies: ["CHDF5"]),
 

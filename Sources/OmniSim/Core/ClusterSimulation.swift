@@ -21,6 +21,9 @@ public struct SimulatedSpan: Sendable, Equatable {
     public var start: Double
     public var end: Double
     public var label: String
+    public var bytes: Int = 0
+    public var layers: Range<Int>? = nil
+    public var peer: NodeID? = nil
 }
 
 /// The result of running one setup.
@@ -248,7 +251,8 @@ public final class ClusterSimulation {
                 }
                 spans.append(SimulatedSpan(node: id, kind: task.input.positions > 1 ? "prefill" : "decode", request: task.request,
                                            start: Self.seconds(now - formationTime), end: Self.seconds(now + duration - formationTime),
-                                           label: "layers \(task.layers.lowerBound)-\(task.layers.upperBound - 1)"))
+                                           label: "layers \(task.layers.lowerBound)-\(task.layers.upperBound - 1)",
+                                           layers: task.layers))
                 queue.schedule(.node(id, .computeFinished(taskID: task.id, output), incarnation: inc), at: now + duration)
             case .releaseState(let request):
                 executors[id]?.release(request)
@@ -311,7 +315,8 @@ public final class ClusterSimulation {
         if case .forward(let f) = message {
             spans.append(SimulatedSpan(node: from, kind: "send", request: f.request,
                                        start: Self.seconds(departure) - Self.seconds(formationTime),
-                                       end: Self.seconds(arrival) - Self.seconds(formationTime), label: "to \(to), \(bytes) B"))
+                                       end: Self.seconds(arrival) - Self.seconds(formationTime), label: "to \(to), \(bytes) B",
+                                       bytes: bytes, peer: to))
         }
         queue.schedule(.node(to, .message(from: from, message), incarnation: incarnation[to] ?? 0), at: arrival)
     }

@@ -40,6 +40,8 @@ public struct Experiment {
         public var chromeTrace = true
         public var plots = true
         public var hdf5 = true
+        /// Spans per strategy in trace.json and the timeline plots.
+        public var maxTraceSpans = 5_000
     }
 }
 
@@ -210,7 +212,8 @@ extension Experiment {
         }
         var outputs = Outputs()
         if let o = root.child("outputs") {
-            _ = try o.object(allowed: ["chrome_trace", "plots", "hdf5"])
+            _ = try o.object(allowed: ["chrome_trace", "plots", "hdf5", "max_trace_spans"])
+            if let v = o.child("max_trace_spans") { outputs.maxTraceSpans = try v.int(1...100_000_000) }
             if let v = o.child("chrome_trace") { outputs.chromeTrace = try v.bool() }
             if let v = o.child("plots") { outputs.plots = try v.bool() }
             if let v = o.child("hdf5") { outputs.hdf5 = try v.bool() }

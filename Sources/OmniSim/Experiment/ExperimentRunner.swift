@@ -156,13 +156,33 @@ extension ExperimentRunner {
     /// Writes summary.json/csv, the Chrome trace, the plots and the logs into `directory`.
     public static func write(_ run: ExperimentRun, experiment e: Experiment, to directory: URL) throws -> [URL] {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // The Chrome trace and the timeline plots show the first spans of each strategy; the
+        // HDF5 traces hold every span.
+        var timelines: [String: [TimelineSpan]] = [:]
+        if e.outputs.chromeTrace || e.outputs.plots {
+            for (label, spans) in run.timelines {
+                let ordered = spans.enumerated().sorted { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) }.map(\.element)
+                timelines[label] = Array(ordered.prefix(e.outputs.maxTraceSpans))
+            }
+        }
         var files = try ReportBundle.write(to: directory, experiment: e.name, seed: e.seed, model: e.modelName,
-                                           results: run.results, timelines: e.outputs.chromeTrace || e.outputs.plots ? run.timelines : [:])
+                                           results: run.results, timelines: timelines)
         var log = ""
         for label in run.outcomes.keys.sorted() {
             log += "== \(label)\n"
             for line in run.outcomes[label]?.logs ?? [] { log += line + "\n" }
         }
+        if e.outputs.hdf5 {
+            for result in run.results where result.feasible {
+                guard let outcome = run.outcomes[result.strategy] else { continue }
+                let url = directory.appendingPathComponent(TraceExport.fileName(for: result.strategy))
+                try TraceExport.write(outcome, strategy: result.strategy, experiment: e, to: url)
+                files.append(url)
+            }
+        }
+        let tableURL = directory.appendingPathComponent("comparison.txt")
+        try Data((ComparisonTable.render(results: run.results) + "\n").utf8).write(to: tableURL)
+        files.append(tableURL)
         let logURL = directory.appendingPathComponent("events.log")
         try Data(log.utf8).write(to: logURL)
         files.append(logURL)
