@@ -91,7 +91,12 @@ static hid_t omni_fapl(int latest) {
 hid_t omni_h5_file_create(const char *path, int latest_format) {
     hid_t fapl = omni_fapl(latest_format);
     if (fapl < 0) return fapl;
-    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    // No modification times in object headers: the same content gives the same bytes.
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    if (fcpl < 0) { H5Pclose(fapl); return -1; }
+    H5Pset_obj_track_times(fcpl, 0);
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
+    H5Pclose(fcpl);
     H5Pclose(fapl);
     return f;
 }
@@ -134,7 +139,9 @@ hid_t omni_h5_space(int rank, const hsize_t *dims, int unlimited_first) {
 
 hid_t omni_h5_dcpl(int rank, const hsize_t *chunk, int deflate_level, int shuffle) {
     hid_t p = H5Pcreate(H5P_DATASET_CREATE);
-    if (p < 0 || chunk == NULL) return p;
+    if (p < 0) return p;
+    if (H5Pset_obj_track_times(p, 0) < 0) { H5Pclose(p); return -1; }
+    if (chunk == NULL) return p;
     herr_t ok = H5Pset_chunk(p, rank, chunk);
     if (ok >= 0 && shuffle) ok = H5Pset_shuffle(p);
     if (ok >= 0 && deflate_level > 0) ok = H5Pset_deflate(p, (unsigned)deflate_level);
@@ -142,6 +149,13 @@ hid_t omni_h5_dcpl(int rank, const hsize_t *chunk, int deflate_level, int shuffl
         H5Pclose(p);
         return -1;
     }
+    return p;
+}
+
+hid_t omni_h5_gcpl_untimed(void) {
+    hid_t p = H5Pcreate(H5P_GROUP_CREATE);
+    if (p < 0) return p;
+    if (H5Pset_obj_track_times(p, 0) < 0) { H5Pclose(p); return -1; }
     return p;
 }
 

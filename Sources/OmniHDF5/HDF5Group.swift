@@ -11,7 +11,9 @@ public class Group: HDF5Object {
         let full = childName(child)
         let lcpl = try H5.check(omni_h5_lcpl_intermediate(), filePath, "create link properties")
         defer { H5Pclose(lcpl) }
-        let gid = try H5.check(H5Gcreate2(loc, child, lcpl, H5.defaultPlist, H5.defaultPlist), filePath,
+        let gcpl = try H5.check(omni_h5_gcpl_untimed(), filePath, "create group properties")
+        defer { H5Pclose(gcpl) }
+        let gid = try H5.check(H5Gcreate2(loc, child, lcpl, gcpl, H5.defaultPlist), filePath,
                                "create group '\(full)'")
         return Group(id: gid, filePath: filePath, name: full, owner: fileOwner, release: H5Gclose)
     }

@@ -64,6 +64,8 @@ hid_t omni_h5_dcpl(int rank, const hsize_t *chunk, int deflate_level, int shuffl
 int omni_h5_deflate_available(void);
 /// Link creation properties that create missing intermediate groups. Caller closes it.
 hid_t omni_h5_lcpl_intermediate(void);
+/// Group creation properties without modification times (reproducible files).
+hid_t omni_h5_gcpl_untimed(void);
 
 /// Appends `count` rows along dimension 0 of an extendable dataset: grows it and writes
 /// `buf` (laid out as `mem_type`, row-major) into the new rows.
