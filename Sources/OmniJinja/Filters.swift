@@ -10,6 +10,7 @@ enum Filters {
     ]
 
     static func apply(_ name: String, to value: Value, _ args: Arguments, renderer: Renderer) throws -> Value {
+        try Signature.filters[name]?.validate(args, name)
         switch name {
         case "abs":
             switch Operators.number(value) {
@@ -97,7 +98,7 @@ enum Filters {
             let words = try PythonFormatting.str(value).unicodeScalars.split { !isWordCharacter($0) }
             return .int(words.count)
         default:
-            throw RuntimeFailure("no filter named '\(name)'")
+            throw RuntimeFailure("No filter named '\(name)' found.")
         }
     }
 
@@ -381,6 +382,8 @@ enum Filters {
     }
 
     static func map(_ value: Value, _ args: Arguments, renderer: Renderer) throws -> Value {
+        // jinja2 only looks at the arguments when there is something to map.
+        if !value.isTruthy { return .array([]) }
         let items = try Operators.iterate(value)
         if let attribute = args.keyword("attribute") {
             let fallback = args.keyword("default")
@@ -391,13 +394,14 @@ enum Filters {
             })
         }
         guard case .string(let filterName)? = args.positional.first else {
-            throw RuntimeFailure("map needs a filter name or attribute=")
+            throw RuntimeFailure("map requires a filter argument")
         }
         let rest = Arguments(positional: Array(args.positional.dropFirst()), keywords: args.keywords)
         return .array(try items.map { try apply(filterName, to: $0, rest, renderer: renderer) })
     }
 
     static func select(_ name: String, _ value: Value, _ args: Arguments, renderer: Renderer) throws -> Value {
+        if !value.isTruthy { return .array([]) }
         let byAttribute = name.hasSuffix("attr")
         let keep = name.hasPrefix("select")
         var positional = args.positional[...]

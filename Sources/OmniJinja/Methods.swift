@@ -15,7 +15,18 @@ enum Methods {
             if unsafeListMethods.contains(name) { body = unsafe(name, "list") } else { body = listMethod(a, name) }
         default: body = nil
         }
-        return body.map { .function(JinjaFunction(name: name, body: $0)) }
+        guard let body else { return nil }
+        let signature: Signature?
+        switch value {
+        case .string: signature = Signature.stringMethods[name]
+        case .object: signature = Signature.dictMethods[name]
+        case .array, .tuple: signature = Signature.listMethods[name]
+        default: signature = nil
+        }
+        return .function(JinjaFunction(name: name) { arguments in
+            try signature?.validate(arguments, "\(value.typeName).\(name)")
+            return try body(arguments)
+        })
     }
 
     static func unsafe(_ name: String, _ type: String) -> (Arguments) throws -> Value {

@@ -287,7 +287,10 @@ enum Operators {
             return .string(String(view))
         case .undefined:
             throw RuntimeFailure("cannot slice an undefined value")
+        case .object:
+            throw RuntimeFailure("unhashable type: 'slice'")
         default:
+            // jinja2 compiles slices to plain Python subscripts, so this is Python's TypeError.
             throw RuntimeFailure("'\(value.typeName)' object is not subscriptable")
         }
     }

@@ -29,7 +29,7 @@ public struct Template: Sendable {
     public init(_ source: String, name: String = "template") throws {
         self.name = name
         var lexer = Lexer(source, name: name)
-        let tokens = try lexer.tokenize()
+        let tokens = lexer.tokenize()
         var parser = Parser(tokens: tokens, name: name)
         body = try parser.parseTemplate()
     }

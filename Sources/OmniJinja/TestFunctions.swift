@@ -8,6 +8,7 @@ enum TestFunctions {
     ]
 
     static func apply(_ name: String, to value: Value, _ args: Arguments, renderer: Renderer) throws -> Bool {
+        if names.contains(name) { try Signature.test(name).validate(args, name) }
         let other = args.positional.first ?? .undefined
         switch name {
         case "defined": if case .undefined = value { return false } else { return true }
@@ -70,7 +71,7 @@ enum TestFunctions {
             guard case .string(let s) = value else { return false }
             return names.contains(s)
         default:
-            throw RuntimeFailure("no test named '\(name)'")
+            throw RuntimeFailure("No test named '\(name)' found.")
         }
     }
 }

@@ -19,17 +19,32 @@ import Testing
             return
         }
         let template = try Template(try FixtureLoader.templateSource(templateFile), name: templateFile)
-        let cases = FixtureLoader.cases(document)
-        #expect(cases.count >= 50)
-        var passed = 0
-        for testCase in cases {
-            let verdict = CaseVerdict.check(template, testCase)
-            if verdict.passed {
-                passed += 1
-            } else {
-                Issue.record("\(templateFile) case \(FixtureLoader.string(testCase["name"]) ?? "?"): \(verdict.detail)")
+        let conversations = FixtureLoader.cases(document)
+        #expect(conversations.count >= 25)
+        var passed = 0, total = 0
+        for conversation in conversations {
+            guard case .object(let base)? = conversation["context"], case .array(let variants)? = conversation["variants"] else {
+                Issue.record("\(file): malformed conversation")
+                continue
+            }
+            for case .object(var variant) in variants {
+                // The variant's options (add_generation_prompt, enable_thinking) go into the context.
+                var context = base
+                if case .object(let options)? = variant["options"] {
+                    for (key, value) in options.pairs { context[key] = value }
+                }
+                variant["context"] = .object(context)
+                total += 1
+                let verdict = CaseVerdict.check(template, variant)
+                if verdict.passed {
+                    passed += 1
+                } else {
+                    let options = variant["options"].map { (try? Filters.tojson($0, Arguments())) ?? "" } ?? ""
+                    Issue.record("\(templateFile) \(FixtureLoader.string(conversation["name"]) ?? "?") \(options): \(verdict.detail)")
+                }
             }
         }
-        print("[jinja-fixtures] \(templateFile): \(passed)/\(cases.count) cases match jinja2")
+        #expect(total >= 50)
+        print("[jinja-fixtures] \(templateFile): \(passed)/\(total) cases match jinja2")
     }
 }

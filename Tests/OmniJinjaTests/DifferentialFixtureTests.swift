@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import OmniJinja
+
+/// Randomly mutated templates (see `Scripts/jinja/make_differential_fixtures.py`): wherever
+/// jinja2 rendered, we render the same text; where it failed, we fail the same way.
+@Suite struct DifferentialFixtureTests {
+    /// Keeps issue messages short: mutants of whole chat templates are long.
+    func excerpt(_ text: String) -> String {
+        text.count <= 160 ? text.debugDescription : String(text.prefix(160)).debugDescription + "…"
+    }
+
+    /// Differences we accept, by a fragment of the mutant's source and why.
+    static let knownDivergences: [(fragment: String, reason: String)] = [
+        ("123456789012345680003", "integer literals beyond 64 bits (Python ints are unbounded)"),
+        ("123456784159265358901234567", "integer literals beyond 64 bits (Python ints are unbounded)"),
+        ("[1[1:]]", "jinja2 folds a constant slice of an int to Undefined at compile time; at run time it raises"),
+    ]
+
+    static func isKnownDivergence(_ source: String) -> Bool {
+        knownDivergences.contains { source.contains($0.fragment) }
+    }
+
+    @Test func mutantsAgreeWithJinja2() throws {
+        let document = try FixtureLoader.json("differential_cases.json")
+        guard case .object(let root) = document else {
+            Issue.record("differential fixture is not an object")
+            return
+        }
+        let context = FixtureLoader.context(root["context"])
+        let cases = FixtureLoader.cases(document)
+        #expect(cases.count >= 500)
+        var passed = 0
+        var known = 0
+        for testCase in cases {
+            let source = FixtureLoader.string(testCase["source"]) ?? ""
+            if Self.isKnownDivergence(source) {
+                known += 1
+                continue
+            }
+            let parsed = Result { try Template(source) }
+            if case .object(let error)? = testCase["syntax_error"] {
+                if case .failure(JinjaError.syntax(_, let line, _, _)) = parsed {
+                    if case .int(let expectedLine)? = error["line"], expectedLine != 0, expectedLine != line {
+                        Issue.record("\(excerpt(source)): syntax error on line \(line), jinja2 says \(expectedLine)")
+                    } else {
+                        passed += 1
+                    }
+                } else {
+                    Issue.record("\(excerpt(source)): jinja2 reports a syntax error (\(FixtureLoader.string(error["message"]) ?? "")), we did not")
+                }
+                continue
+            }
+            let template: Template
+            switch parsed {
+            case .success(let t): template = t
+            case .failure(let error):
+                Issue.record("\(excerpt(source)): jinja2 parses it, we report \(error.localizedDescription)")
+                continue
+            }
+            var withContext = testCase
+            withContext["context"] = .object(OrderedObject(context.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
+            let verdict = CaseVerdict.check(template, withContext)
+            if verdict.passed {
+                passed += 1
+            } else {
+                Issue.record("\(excerpt(source)): \(verdict.detail.prefix(400))")
+            }
+        }
+        print("[jinja-fixtures] differential mutants: \(passed)/\(cases.count) agree with jinja2, \(known) known divergences skipped")
+        #expect(known <= Self.knownDivergences.count)
+    }
+}
