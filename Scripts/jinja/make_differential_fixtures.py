@@ -5,7 +5,11 @@ seed, renders every mutant with jinja2 as transformers configures it, and record
 Tests/OmniJinjaTests/Fixtures/differential_cases.json. The Swift test must agree on each.
 
 Usage: python3 Scripts/jinja/make_differential_fixtures.py   (from the repository root)
+       python3 Scripts/jinja/make_differential_fixtures.py --seed 7 --count 20000 --out /tmp/diff.json
+         writes a larger campaign elsewhere; run it with
+         OMNI_JINJA_DIFFERENTIAL=/tmp/diff.json swift test --filter OmniJinjaTests.DifferentialFixtureTests
 """
+import argparse
 import json
 import os
 import random
@@ -65,7 +69,12 @@ def outcome(source):
 
 
 def main():
-    rng = random.Random(20260307)
+    arguments = argparse.ArgumentParser()
+    arguments.add_argument("--seed", type=int, default=20260307)
+    arguments.add_argument("--count", type=int, default=1000)
+    arguments.add_argument("--out", default=os.path.join(FIXTURES, "differential_cases.json"))
+    options = arguments.parse_args()
+    rng = random.Random(options.seed)
     template_dir = os.path.join(FIXTURES, "templates")
     templates = []
     for file in sorted(os.listdir(template_dir)):
@@ -76,7 +85,7 @@ def main():
     cases, seen = [], set()
     counts = {"expected": 0, "error": 0, "syntax_error": 0}
     attempts = 0
-    while len(cases) < 1000 and attempts < 20000:
+    while len(cases) < options.count and attempts < 20 * options.count:
         attempts += 1
         base = rng.choice(templates) if rng.random() < 0.08 else rng.choice(snippets)
         source = mutate(base, rng)
@@ -86,7 +95,7 @@ def main():
         result = outcome(source)
         kind = next(iter(result))
         # Keep the fixture balanced and small: enough syntax errors, mostly renders.
-        if kind == "syntax_error" and counts["syntax_error"] >= 250:
+        if kind == "syntax_error" and counts["syntax_error"] >= options.count // 4:
             continue
         if kind == "expected" and len(result["expected"]) > 1500:
             continue
@@ -96,11 +105,11 @@ def main():
             continue
         counts[kind] += 1
         cases.append({"source": source, **result})
-    with open(os.path.join(FIXTURES, "differential_cases.json"), "w", encoding="utf-8") as f:
+    with open(options.out, "w", encoding="utf-8") as f:
         json.dump({"jinja2": jinja2.__version__, "now": PINNED_NOW.isoformat(), "context": CONTEXT, "cases": cases},
                   f, ensure_ascii=False, separators=(",", ":"))
         f.write("\n")
-    print(f"differential_cases.json: {len(cases)} cases {counts}")
+    print(f"{options.out}: {len(cases)} cases {counts}")
 
 
 if __name__ == "__main__":

@@ -208,7 +208,9 @@ enum Filters {
     }
 
     static func indent(_ value: Value, _ args: Arguments) throws -> Value {
-        var text = try PythonFormatting.str(value)
+        guard case .string(var text) = value else {
+            throw RuntimeFailure("indent needs a string, got \(value.typeName)")
+        }
         let indention: String
         switch args.value(0, "width") {
         case .string(let s)?: indention = s
@@ -304,6 +306,10 @@ enum Filters {
         var result: [Value] = []
         for item in try Operators.iterate(value) {
             let key = sortKey(try attribute.map { try lookupPath(item, $0) } ?? item, caseSensitive: caseSensitive)
+            switch key {
+            case .array, .object, .namespace: throw RuntimeFailure("unhashable type: '\(key.typeName)'")
+            default: break
+            }
             if !seen.contains(where: { Operators.equals($0, key) }) {
                 seen.append(key)
                 result.append(item)
@@ -355,6 +361,7 @@ enum Filters {
         let leeway = try Methods.int(args, 3, "leeway", default: 5)
         let scalars = Array(text.unicodeScalars)
         let endCount = end.unicodeScalars.count
+        if length < endCount { throw RuntimeFailure("expected length >= \(endCount), got \(length)") }
         if scalars.count <= length + leeway { return .string(text) }
         let cut = PyString.string(scalars.prefix(max(0, length - endCount)))
         if killWords { return .string(cut + end) }
@@ -412,7 +419,8 @@ enum Filters {
             positional = positional.dropFirst()
         }
         var testName: String?
-        if case .string(let t)? = positional.first {
+        if let first = positional.first {
+            guard case .string(let t) = first else { throw RuntimeFailure("No test named \(try PythonFormatting.repr(first)).") }
             testName = t
             positional = positional.dropFirst()
         }

@@ -159,6 +159,8 @@ struct Lexer {
             }
             i += 1
         }
+        // jinja2 quietly ends the template when a comment opens on its very last characters.
+        if offset >= source.count { position = source.count; return }
         throw syntaxError("missing end of comment tag '#}'", at: offset)
     }
 
@@ -233,9 +235,8 @@ struct Lexer {
     mutating func tokenizeTag(isBlock: Bool) throws {
         var brackets: [(Unicode.Scalar, Int)] = []
         while true {
-            guard position < source.count else {
-                throw syntaxError(isBlock ? "missing end of block tag '%}'" : "missing end of variable tag '}}'", at: position)
-            }
+            // At the end of the text jinja2's lexer just stops; the parser then reports what is missing.
+            guard position < source.count else { return }
             if brackets.isEmpty, try tagEnd(isBlock: isBlock) { return }
             let c = source[position]
             if PythonCharacters.isSpace(c) { position += 1; continue }

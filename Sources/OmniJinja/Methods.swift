@@ -130,6 +130,7 @@ enum Methods {
             return { args in
                 let width = try int(args, 0, "width", default: 0)
                 let fill = try string(args, 1, "fillchar", method: name) ?? " "
+                if fill.unicodeScalars.count != 1 { throw RuntimeFailure("The fill character must be exactly one character long") }
                 let pad = max(0, width - s.unicodeScalars.count)
                 switch name {
                 case "center": return .string(PyString.center(s, width: width, fill: fill))
@@ -207,7 +208,12 @@ enum Methods {
         case "index":
             return { args in
                 let item = args.positional.first ?? .none
-                guard let i = a.firstIndex(where: { Operators.equals($0, item) }) else {
+                var start = try int(args, 1, "start", default: 0)
+                var stop = try int(args, 2, "stop", default: a.count)
+                if start < 0 { start = max(0, start + a.count) }
+                if stop < 0 { stop = max(0, stop + a.count) }
+                let range = min(start, a.count)..<max(min(stop, a.count), min(start, a.count))
+                guard let i = a[range].firstIndex(where: { Operators.equals($0, item) }) else {
                     throw RuntimeFailure("\(try PythonFormatting.repr(item)) is not in list")
                 }
                 return .int(i)

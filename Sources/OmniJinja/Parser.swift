@@ -21,10 +21,10 @@ struct Parser {
 
     func fail(_ message: String, at token: Token? = nil) -> JinjaError {
         // jinja2 lexes lazily: reaching a token the lexer could not read reports the lexer's error.
-        if current.kind == .error {
-            return .syntax(name: name, line: current.line, column: current.column, message: current.text)
-        }
         let t = token ?? current
+        if t.kind == .error {
+            return .syntax(name: name, line: t.line, column: t.column, message: t.text)
+        }
         return .syntax(name: name, line: t.line, column: t.column, message: message)
     }
 

@@ -8,6 +8,7 @@ enum PercentFormat {
         switch argument {
         case .tuple(let items): values = items
         case .object(let object): values = [argument]; mapping = object
+        case .undefined: values = [argument]; mapping = OrderedObject()
         default: values = [argument]
         }
         var out = ""
@@ -26,7 +27,9 @@ enum PercentFormat {
             if conversion == "%" { out += "%"; continue }
             let value: Value
             if let key {
-                guard let found = mapping?[key] else { throw RuntimeFailure("format key '\(key)' not found") }
+                guard let found = argument == .undefined ? Value.undefined : mapping?[key] else {
+                    throw RuntimeFailure("format key '\(key)' not found")
+                }
                 value = found
             } else {
                 guard !values.isEmpty else { throw RuntimeFailure("not enough arguments for format string") }

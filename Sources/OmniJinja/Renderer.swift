@@ -213,8 +213,16 @@ final class Renderer {
             if i < parameters.count { inner.variables[parameters[i].name] = value } else { varargs.append(value) }
         }
         var extraKeywords = OrderedObject()
+        let usesCaller = SyntaxQueries.reads("caller", in: body)
         for (key, value) in arguments.keywords {
-            if key == "caller" { inner.variables["caller"] = value; continue }
+            if key == "caller" {
+                // jinja2 passes `caller` only to macros that read it.
+                guard usesCaller || parameters.contains(where: { $0.name == "caller" }) else {
+                    throw RuntimeFailure("macro '\(name)' was invoked with two values for the special caller argument. This is most likely a bug.")
+                }
+                inner.variables["caller"] = value
+                continue
+            }
             if let parameterIndex = parameters.firstIndex(where: { $0.name == key }) {
                 if parameterIndex < arguments.positional.count {
                     throw RuntimeFailure("macro '\(name)' got multiple values for argument '\(key)'")
@@ -224,8 +232,13 @@ final class Renderer {
                 extraKeywords[key] = value
             }
         }
-        if !varargs.isEmpty { throw RuntimeFailure("macro '\(name)' takes not more than \(parameters.count) argument(s)") }
-        if let key = extraKeywords.keys.first { throw RuntimeFailure("macro '\(name)' takes no keyword argument '\(key)'") }
+        // Extra arguments go to `varargs` and `kwargs` only in macros that read those names.
+        if !varargs.isEmpty && !SyntaxQueries.reads("varargs", in: body) {
+            throw RuntimeFailure("macro '\(name)' takes not more than \(parameters.count) argument(s)")
+        }
+        if let key = extraKeywords.keys.first, !SyntaxQueries.reads("kwargs", in: body) {
+            throw RuntimeFailure("macro '\(name)' takes no keyword argument '\(key)'")
+        }
         for parameter in parameters where inner.variables[parameter.name] == nil {
             if let defaultValue = parameter.defaultValue {
                 inner.variables[parameter.name] = try evaluate(defaultValue, in: inner)
@@ -233,8 +246,8 @@ final class Renderer {
                 inner.variables[parameter.name] = .undefined
             }
         }
-        inner.variables["varargs"] = .array([])
-        inner.variables["kwargs"] = .object(OrderedObject())
+        inner.variables["varargs"] = .tuple(varargs)
+        inner.variables["kwargs"] = .object(extraKeywords)
         var output = ""
         _ = try execute(body, in: inner, into: &output)
         return .string(output)
