@@ -76,11 +76,11 @@ struct Parser {
 
     /// Parses the whole template. Unknown filters and tests are reported after the whole
     /// template parsed, as jinja2 reports them when it compiles.
-    mutating func parseTemplate() throws -> [Statement] {
+    mutating func parseTemplate() throws -> Block {
         let (body, end) = try parseBody(until: [])
         if let end { throw fail("unexpected '\(end)'") }
         if let unknown = unknownNames.first { throw unknown }
-        return body
+        return Block(body)
     }
 
     /// Parses statements until a block tag whose first word is in `endWords` (consumed, returned)
@@ -152,7 +152,7 @@ struct Parser {
         case "with": return Statement(kind: try parseWith(), line: line)
         case "generation":
             let (body, _) = try parseBlockBody(until: ["endgeneration"], soft: false)
-            return Statement(kind: .generation(body), line: line)
+            return Statement(kind: .generation(Block(body)), line: line)
         case "break", "continue":
             guard loopDepth > 0 else { throw fail("'\(keyword.text)' outside of a loop", at: keyword) }
             return Statement(kind: keyword.text == "break" ? .breakLoop : .continueLoop, line: line)
@@ -199,7 +199,9 @@ struct Parser {
         if end == "else" {
             (otherwise, _) = try parseBlockBody(until: ["endfor"], soft: false)
         }
-        return .forLoop(target: target, iterable: iterable, condition: condition, body: body, otherwise: otherwise, recursive: recursive)
+        return .forLoop(target: target, iterable: iterable, condition: condition,
+                        body: Block(body, parameters: SyntaxQueries.targetNames(target) + ["loop"]),
+                        otherwise: Block(otherwise), recursive: recursive)
     }
 
     mutating func parseSet() throws -> StatementKind {
@@ -209,7 +211,7 @@ struct Parser {
         }
         let filters = try withSoftFrame(false) { try $0.parseFilterChain(requireFirst: false) }
         let (body, _) = try parseBlockBody(until: ["endset"], soft: false)
-        return .setBlock(target, filters: filters, body: body)
+        return .setBlock(target, filters: filters, body: Block(body))
     }
 
     mutating func parseMacro() throws -> StatementKind {
@@ -219,7 +221,7 @@ struct Parser {
         loopDepth = 0
         let (body, _) = try parseBlockBody(until: ["endmacro"], soft: false)
         loopDepth = savedLoopDepth
-        return .macro(name: macroName, parameters: parameters, body: body)
+        return .macro(name: macroName, parameters: parameters, body: Block(body, parameters: parameters.map(\.name) + ["caller", "varargs", "kwargs"]))
     }
 
     mutating func parseParameters() throws -> [MacroParameter] {
@@ -241,13 +243,13 @@ struct Parser {
         let call = try parseExpression()
         guard case .call = call.kind else { throw fail("expected a call after 'call'") }
         let (body, _) = try parseBlockBody(until: ["endcall"], soft: false)
-        return .callBlock(call: call, parameters: parameters, body: body)
+        return .callBlock(call: call, parameters: parameters, body: Block(body, parameters: parameters.map(\.name) + ["caller", "varargs", "kwargs"]))
     }
 
     mutating func parseFilterBlock() throws -> StatementKind {
         let filters = try withSoftFrame(false) { try $0.parseFilterChain(requireFirst: true) }
         let (body, _) = try parseBlockBody(until: ["endfilter"], soft: false)
-        return .filterBlock(filters: filters, body: body)
+        return .filterBlock(filters: filters, body: Block(body))
     }
 
     mutating func parseWith() throws -> StatementKind {
@@ -261,7 +263,7 @@ struct Parser {
             }
         }
         let (body, _) = try parseBlockBody(until: ["endwith"], soft: false)
-        return .with(assignments: assignments, body: body)
+        return .with(assignments: assignments, body: Block(body, parameters: assignments.flatMap { SyntaxQueries.targetNames($0.0) }))
     }
 
     /// `name | f(args) | g` as used by filter blocks; the leading `|` is absent for the first filter of `{% filter %}`.

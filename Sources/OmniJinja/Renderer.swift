@@ -85,7 +85,7 @@ final class Renderer {
             try located(line) { try assign(value, to: target, in: scope) }
         case let .setBlock(target, filters, body):
             var captured = ""
-            _ = try execute(body, in: scope, into: &captured)
+            _ = try execute(body.statements, in: Scope(parent: scope, frame: body), into: &captured)
             var value = Value.string(captured)
             for filter in filters {
                 value = try applyFilter(filter.name, to: value, filter.arguments, line: filter.line, in: scope)
@@ -100,26 +100,26 @@ final class Renderer {
             try append(try located(line) { try Operators.printable(value) }, to: &output, line: line)
         case let .filterBlock(filters, body):
             var captured = ""
-            let inner = Scope(parent: scope)
-            _ = try execute(body, in: inner, into: &captured)
+            let inner = Scope(parent: scope, frame: body)
+            _ = try execute(body.statements, in: inner, into: &captured)
             var value = Value.string(captured)
             for filter in filters {
                 value = try applyFilter(filter.name, to: value, filter.arguments, line: filter.line, in: scope)
             }
             try append(try located(line) { try Operators.printable(value) }, to: &output, line: line)
         case let .with(assignments, body):
-            let inner = Scope(parent: scope)
+            let inner = Scope(parent: scope, frame: body)
             for (target, expression) in assignments {
                 let value = try evaluate(expression, in: scope)
                 try located(line) { try assign(value, to: target, in: inner) }
             }
-            return try execute(body, in: inner, into: &output)
+            return try execute(body.statements, in: inner, into: &output)
         case .breakLoop:
             return .breakLoop
         case .continueLoop:
             return .continueLoop
         case .generation(let body):
-            return try execute(body, in: scope, into: &output)
+            _ = try execute(body.statements, in: Scope(parent: scope, frame: body), into: &output)
         }
         return .normal
     }
@@ -149,8 +149,8 @@ final class Renderer {
         }
     }
 
-    func executeFor(target: AssignTarget, iterable: Expression, condition: Expression?, body: [Statement],
-                    otherwise: [Statement], line: Int, in scope: Scope, into output: inout String) throws -> ControlFlow {
+    func executeFor(target: AssignTarget, iterable: Expression, condition: Expression?, body: Block,
+                    otherwise: Block, line: Int, in scope: Scope, into output: inout String) throws -> ControlFlow {
         let source = try evaluate(iterable, in: scope)
         var items = try located(line) { try Operators.iterate(source) }
         if let condition {
@@ -164,16 +164,17 @@ final class Renderer {
             items = kept
         }
         if items.isEmpty {
-            return try execute(otherwise, in: scope, into: &output)
+            _ = try execute(otherwise.statements, in: Scope(parent: scope, frame: otherwise), into: &output)
+            return .normal
         }
         let length = items.count
-        let needsLoopObject = SyntaxQueries.reads("loop", in: body)
+        let needsLoopObject = body.reads.contains("loop")
         for (index, item) in items.enumerated() {
             try countStep(line)
-            let iteration = Scope(parent: scope)
+            let iteration = Scope(parent: scope, frame: body)
             try located(line) { try assign(item, to: target, in: iteration) }
             if !needsLoopObject {
-                if try execute(body, in: iteration, into: &output) == .breakLoop { break }
+                if try execute(body.statements, in: iteration, into: &output) == .breakLoop { break }
                 continue
             }
             var loop = OrderedObject([
@@ -189,31 +190,31 @@ final class Renderer {
                 return arguments.positional[index % arguments.positional.count]
             })
             iteration.variables["loop"] = .object(loop)
-            let flow = try execute(body, in: iteration, into: &output)
+            let flow = try execute(body.statements, in: iteration, into: &output)
             if flow == .breakLoop { break }
         }
         return .normal
     }
 
-    func makeMacro(name: String, parameters: [MacroParameter], body: [Statement], definedIn scope: Scope, caller: Value?) -> Value {
+    func makeMacro(name: String, parameters: [MacroParameter], body: Block, definedIn scope: Scope, caller: Value?) -> Value {
         .function(JinjaFunction(name: name) { [unowned self] arguments in
             try self.callMacro(name: name, parameters: parameters, body: body, definedIn: scope, arguments: arguments)
         })
     }
 
-    func callMacro(name: String, parameters: [MacroParameter], body: [Statement], definedIn scope: Scope, arguments: Arguments) throws -> Value {
+    func callMacro(name: String, parameters: [MacroParameter], body: Block, definedIn scope: Scope, arguments: Arguments) throws -> Value {
         callDepth += 1
         defer { callDepth -= 1 }
         if callDepth > limits.maximumCallDepth {
             throw RuntimeFailure("macro calls nested deeper than \(limits.maximumCallDepth) (endless recursion?)")
         }
-        let inner = Scope(parent: scope)
+        let inner = Scope(parent: scope, frame: body)
         var varargs: [Value] = []
         for (i, value) in arguments.positional.enumerated() {
             if i < parameters.count { inner.variables[parameters[i].name] = value } else { varargs.append(value) }
         }
         var extraKeywords = OrderedObject()
-        let usesCaller = SyntaxQueries.reads("caller", in: body)
+        let usesCaller = body.reads.contains("caller")
         for (key, value) in arguments.keywords {
             if key == "caller" {
                 // jinja2 passes `caller` only to macros that read it.
@@ -233,10 +234,10 @@ final class Renderer {
             }
         }
         // Extra arguments go to `varargs` and `kwargs` only in macros that read those names.
-        if !varargs.isEmpty && !SyntaxQueries.reads("varargs", in: body) {
+        if !varargs.isEmpty && !body.reads.contains("varargs") {
             throw RuntimeFailure("macro '\(name)' takes not more than \(parameters.count) argument(s)")
         }
-        if let key = extraKeywords.keys.first, !SyntaxQueries.reads("kwargs", in: body) {
+        if let key = extraKeywords.keys.first, !body.reads.contains("kwargs") {
             throw RuntimeFailure("macro '\(name)' takes no keyword argument '\(key)'")
         }
         for parameter in parameters where inner.variables[parameter.name] == nil {
@@ -249,7 +250,7 @@ final class Renderer {
         inner.variables["varargs"] = .tuple(varargs)
         inner.variables["kwargs"] = .object(extraKeywords)
         var output = ""
-        _ = try execute(body, in: inner, into: &output)
+        _ = try execute(body.statements, in: inner, into: &output)
         return .string(output)
     }
 }
