@@ -24,11 +24,12 @@ extension Parser {
         return expression(.tuple(items), line)
     }
 
+    /// Where a tuple may end after a comma. jinja2 also passes extra end words (`in`,
+    /// `recursive`) here but never matches them, so neither do we.
     func isTupleEnd(_ extraEndWords: Set<String>) -> Bool {
         switch current.kind {
         case .variableEnd, .blockEnd, .end: return true
-        case .operator: return current.text == ")" || current.text == "]" || current.text == "}"
-        case .name: return extraEndWords.contains(current.text)
+        case .operator: return current.text == ")"
         default: return false
         }
     }

@@ -90,7 +90,12 @@ enum Filters {
         case "title": return .string(titleFilter(try PythonFormatting.str(value)))
         case "tojson": return .string(try tojson(value, args))
         case "trim":
-            let chars = args.value(0, "chars").flatMap { if case .string(let s) = $0 { return s } else { return nil } }
+            var chars: String?
+            switch args.value(0, "chars") {
+            case .string(let s)?: chars = s
+            case .none?, nil: chars = nil
+            default: throw RuntimeFailure("strip arg must be None or str")
+            }
             return .string(PyString.strip(try PythonFormatting.str(value), chars, leading: true, trailing: true))
         case "truncate": return try truncate(value, args)
         case "unique": return try unique(value, args)

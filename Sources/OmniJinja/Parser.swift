@@ -301,7 +301,7 @@ struct Parser {
         var sawComma = false
         let parenthesized = skipOperator("(")
         repeat {
-            if !targets.isEmpty && (current.kind == .blockEnd || isOperator("=") || isName("in") || isOperator(")")) { break }
+            if !targets.isEmpty && (current.kind == .blockEnd || current.kind == .variableEnd || isOperator(")")) { break }
             let targetName = try expectName()
             if allowNamespace, isOperator("."), next.kind == .name {
                 index += 1

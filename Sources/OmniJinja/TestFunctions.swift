@@ -32,7 +32,12 @@ enum TestFunctions {
             case .string, .array, .tuple, .object, .undefined, .namespace: return true
             default: return false
             }
-        case "callable": if case .function = value { return true } else { return false }
+        case "callable":
+            // jinja2's Undefined has __call__ (which raises), so Python calls it callable.
+            switch value {
+            case .function, .undefined: return true
+            default: return false
+            }
         case "escaped": return false
         case "odd", "even":
             guard case .int(let i)? = Operators.number(value) else { throw RuntimeFailure("'\(name)' test needs an integer, got \(value.typeName)") }
