@@ -1,7 +1,9 @@
 /// Expression grammar, lowest precedence first: conditional, or, and, not, comparison,
 /// `+ -`, `~`, `* / // %`, `**`, unary minus, then postfix (`.x`, `[i]`, calls) and filters/tests.
 extension Parser {
-    func expression(_ kind: ExpressionKind, _ line: Int) -> Expression { Expression(kind: kind, line: line) }
+    func expression(_ kind: ExpressionKind, _ line: Int) -> Expression {
+        Expression(kind: kind, line: line, id: numbering.take())
+    }
 
     /// Items separated by commas; a tuple when there is a comma, else the single expression.
     mutating func parseTuple(withCondition: Bool = true, extraEndWords: Set<String> = [], explicitParentheses: Bool = false) throws -> Expression {

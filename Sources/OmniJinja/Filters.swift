@@ -408,6 +408,7 @@ enum Filters {
         guard case .string(let filterName)? = args.positional.first else {
             throw RuntimeFailure("map requires a filter argument")
         }
+        if !names.contains(filterName) { throw RuntimeFailure("No filter named '\(filterName)'.") }
         let rest = Arguments(positional: Array(args.positional.dropFirst()), keywords: args.keywords)
         return .array(try items.map { try apply(filterName, to: $0, rest, renderer: renderer) })
     }

@@ -6,6 +6,7 @@ struct Parser {
     var index = 0
     var depth = 0
     var loopDepth = 0
+    let numbering = ExpressionNumbering()
     /// Inside an `if` statement or a conditional expression (see `withSoftFrame`).
     var softFrame = false
     /// Unknown filters and tests outside soft frames, reported once parsing has finished.

@@ -15,6 +15,8 @@ final class Renderer {
     var steps = 0
     var callDepth = 0
     var scopesToClear: [Scope] = []
+    /// Why expressions (by number) came out undefined, for jinja2's error messages.
+    var undefinedHints: [Int: String] = [:]
 
     init(templateName: String, now: Date, timeZone: TimeZone, limits: RenderLimits) {
         self.templateName = templateName
@@ -83,6 +85,9 @@ final class Renderer {
         case let .set(target, expression):
             let value = try evaluate(expression, in: scope)
             try located(line) { try assign(value, to: target, in: scope) }
+            if value == .undefined, case .name(let name) = target {
+                scope.undefinedHints[name] = undefinedMessage(expression)
+            }
         case let .setBlock(target, filters, body):
             var captured = ""
             _ = try execute(body.statements, in: Scope(parent: scope, frame: body), into: &captured)
@@ -134,7 +139,12 @@ final class Renderer {
         case .name(let name):
             scope.variables[name] = value
         case .tuple(let targets):
-            let items = try Operators.iterate(value)
+            let items: [Value]
+            do {
+                items = try Operators.iterate(value)
+            } catch {
+                throw RuntimeFailure("cannot unpack non-iterable \(value.typeName) object")
+            }
             guard items.count == targets.count else {
                 if items.count > targets.count { throw RuntimeFailure("too many values to unpack (expected \(targets.count))") }
                 throw RuntimeFailure("not enough values to unpack (expected \(targets.count), got \(items.count))")
@@ -142,7 +152,7 @@ final class Renderer {
             for (item, inner) in zip(items, targets) { try assign(item, to: inner, in: scope) }
         case let .namespaceAttribute(name, attribute):
             guard case .namespace(let namespace)? = scope.lookup(name) else {
-                throw RuntimeFailure("cannot assign attribute '\(attribute)' on '\(name)': it is not a namespace")
+                throw RuntimeFailure("cannot assign attribute on non-namespace object")
             }
             try Globals.checkNamespaceName(attribute)
             namespace.attributes[attribute] = value

@@ -35,6 +35,19 @@ final class Scope {
         return false
     }
 
+    /// Why variables bound to undefined values are undefined (jinja2 keeps the original message).
+    var undefinedHints: [String: String] = [:]
+
+    /// The message of the undefined value bound to `name`, if one was recorded.
+    func undefinedHint(for name: String) -> String? {
+        var scope: Scope? = self
+        while let s = scope {
+            if s.variables[name] != nil { return s.undefinedHints[name] }
+            scope = s.parent
+        }
+        return nil
+    }
+
     /// The value of `name`; nil when no scope has it (the caller then tries the globals).
     func lookup(_ name: String) -> Value? {
         var scope: Scope? = self

@@ -1,7 +1,18 @@
-/// An expression with the template line it starts on.
+/// An expression with the template line it starts on, and a number unique in its template
+/// (used to remember why an expression came out undefined).
 struct Expression: Sendable {
     let kind: ExpressionKind
     let line: Int
+    var id = 0
+}
+
+/// Hands out expression numbers while parsing.
+final class ExpressionNumbering {
+    private var next = 0
+    func take() -> Int {
+        next += 1
+        return next
+    }
 }
 
 /// Operators of binary arithmetic expressions.

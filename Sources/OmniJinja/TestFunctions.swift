@@ -40,8 +40,9 @@ enum TestFunctions {
             }
         case "escaped": return false
         case "odd", "even":
-            guard case .int(let i)? = Operators.number(value) else { throw RuntimeFailure("'\(name)' test needs an integer, got \(value.typeName)") }
-            return (i % 2 != 0) == (name == "odd")
+            // jinja2 computes `value % 2 == 1` (or `== 0`), with Python's meaning of `%`.
+            let remainder = try Operators.binary(.modulo, value, .int(2))
+            return Operators.equals(remainder, .int(name == "odd" ? 1 : 0))
         case "divisibleby":
             guard case .int(let i)? = Operators.number(value), case .int(let n)? = Operators.number(other) else {
                 throw RuntimeFailure("'divisibleby' test needs integers")
@@ -76,7 +77,7 @@ enum TestFunctions {
             guard case .string(let s) = value else { return false }
             return names.contains(s)
         default:
-            throw RuntimeFailure("No test named '\(name)' found.")
+            throw RuntimeFailure("No test named '\(name)'.")
         }
     }
 }
