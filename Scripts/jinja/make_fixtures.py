@@ -62,7 +62,9 @@ def chat_cases(source):
             for think in thinking:
                 merged = {**options, **think}
                 variants.append({"options": merged, **outcome(template, {**context, **merged})})
-        cases.append({"name": name, "context": context, "variants": variants})
+        # The messages as a client sends them, before transformers aliases reasoning fields,
+        # so the Swift test can check Template.renderChat's aliasing too.
+        cases.append({"name": name, "raw_messages": messages, "context": context, "variants": variants})
     return cases
 
 

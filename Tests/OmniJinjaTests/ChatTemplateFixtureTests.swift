@@ -47,4 +47,40 @@ import Testing
         #expect(total >= 50)
         print("[jinja-fixtures] \(templateFile): \(passed)/\(total) cases match jinja2")
     }
+
+    /// `renderChat` from the messages as a client sends them (reasoning not yet aliased)
+    /// must give what jinja2 gave through transformers.
+    @Test(arguments: caseFiles)
+    func renderChatMatchesJinja2(_ file: String) throws {
+        let document = try FixtureLoader.json("cases/" + file)
+        guard case .object(let root) = document, let templateFile = FixtureLoader.string(root["template"]) else {
+            Issue.record("fixture \(file) has no template name")
+            return
+        }
+        let template = try Template(try FixtureLoader.templateSource(templateFile), name: templateFile)
+        var checked = 0
+        for conversation in FixtureLoader.cases(document) {
+            guard case .array(let messages)? = conversation["raw_messages"], case .object(let context)? = conversation["context"],
+                  case .array(let variants)? = conversation["variants"] else {
+                Issue.record("\(file): conversation without raw messages")
+                continue
+            }
+            for case .object(let variant) in variants {
+                guard let expected = FixtureLoader.string(variant["expected"]) else { continue }
+                var extra: [String: Value] = [:]
+                for (key, value) in context.pairs where !["messages", "tools", "documents"].contains(key) { extra[key] = value }
+                var addGenerationPrompt = false
+                if case .object(let options)? = variant["options"] {
+                    for (key, value) in options.pairs { extra[key] = value }
+                    addGenerationPrompt = options["add_generation_prompt"] == .bool(true)
+                }
+                let tools: [Value]? = if case .array(let list)? = context["tools"] { list } else { nil }
+                let output = try template.renderChat(messages: messages, tools: tools, addGenerationPrompt: addGenerationPrompt,
+                                                     extra: extra, now: FixtureLoader.pinnedNow, timeZone: FixtureLoader.utc)
+                #expect(output == expected, "\(templateFile) \(FixtureLoader.string(conversation["name"]) ?? "?")")
+                checked += 1
+            }
+        }
+        #expect(checked >= 10)
+    }
 }
