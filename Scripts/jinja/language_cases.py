@@ -42,6 +42,9 @@ LANGUAGE_CASES = [
     ("{{ 'a' + 1 }}", {}),
     ("{{ 1 / 0 }}", {}),
     ("{{ '%s and %d' % ('x', 3) }} {{ '%s' % 'y' }}", {}),
+    ("{{ '%5d|%-5d|%05d|%+d|% d|%x|%#X|%o|%.3f|%10.2e|%g|%G|%c|%r|%a|%.2s|%%' % (42, 42, 42, 42, 42, 255, 255, 8, 3.14159, 12345.678, 0.0001, 1e20, 65, 'q', 'é', 'abc') }}", {}),
+    ("{{ '%(name)s is %(age)d' % {'name': 'Bo', 'age': 7} }} {{ '%*d|%-*d' % (4, 1, 4, 2) }} {{ '%i' % 3.9 }}", {}),
+    ("{{ '%d' % 'x' }}", {}),
     ("{{ -x|abs }} {{ (-x)|abs }} {{ - 3 }}", {"x": 3}),
     # Attribute and item access, slicing.
     ("{{ d.a }} {{ d['b'] }} {{ d.nested.x[2].y }} {{ d.nested['x'][-1]['y'] }} {{ d.nested.x.0 }}", {"d": D}),
@@ -122,6 +125,18 @@ LANGUAGE_CASES = [
     ("{% with a = 1, b = 2 %}{{ a + b }}{% endwith %}{{ a }}", {}),
     ("{% set d = dict(a=1, b='x') %}{{ d }} {{ dict(d, c=3) }} {{ dict([('k', 'v')]) }}", {}),
     ("{% set x = [1, 2] %}{% set y = x + [3] %}{{ x }}{{ y }}", {}),
+    # jinja2 resolves names statically: a frame that assigns a name without reading it hides outer values.
+    ("{% for i in range(2) %}[{{ y }}]{% endfor %}{% set y = 2 %}[{{ y }}]", {"y": 7}),
+    ("{% if true %}[{{ y }}]{% set y = 2 %}{% endif %}[{{ y }}]", {"y": 7}),
+    ("{% for i in range(2) %}[{{ y }}]{% set y = 5 %}[{{ y }}]{% endfor %}{% set y = 2 %}", {"y": 7}),
+    ("{% macro m() %}[{{ y }}]{% endmacro %}{{ m() }}{% set y = 2 %}{{ m() }}", {"y": 7}),
+    ("{% for i in [1] %}[{{ range }}]{% endfor %}{% set range = 1 %}", {}),
+    ("{% with a = 1 %}{% for i in [1] %}[{{ b }}]{% endfor %}{% set b = 2 %}{% endwith %}[{{ b }}]", {"b": 7}),
+    ("{% generation %}{% set x = 1 %}[{{ x }}]{% endgeneration %}[{{ x }}]", {}),
+    ("{% for i in [] %}{% else %}{% set e = 1 %}{% endfor %}[{{ e }}]", {}),
+    ("{% set b %}{% set inner = 1 %}x{% endset %}[{{ inner }}]{{ b }}", {}),
+    ("{% set y = 1 %}{% for i in range(2) %}[{{ y }}]{% endfor %}{% set y = 2 %}[{{ y }}]", {}),
+    ("{% macro m(a) %}{{ a }}{{ varargs }}{{ kwargs }}{% endmacro %}{{ m(1, 2, k=3) }}", {}),
     # Macros.
     ("{% macro greet(name, greeting='Hello') %}{{ greeting }}, {{ name }}!{% endmacro %}{{ greet('Bob') }} {{ greet('Amy', 'Hi') }} {{ greet(name='Cy', greeting='Yo') }}", {}),
     ("{% macro m(x) %}[{{ x }}|{{ outer }}]{% endmacro %}{% set outer = 'o' %}{{ m(1) }}{{ m() }}", {}),

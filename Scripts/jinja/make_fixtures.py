@@ -42,26 +42,29 @@ def outcome(template, context):
 
 
 def chat_cases(source):
+    """One case per conversation: its context, and per option set (generation prompt,
+    thinking) the options merged into the context and the outcome."""
     template = compile_template(source)
     thinking = THINKING_OPTIONS if "enable_thinking" in source else [{}]
     cases = []
     for name, messages, extra in conversations():
+        # The same arguments render_jinja_template passes: messages (reasoning aliased),
+        # tools, documents, add_generation_prompt, then the caller's extra keywords.
+        context = {
+            "messages": _alias_reasoning_fields(json.loads(json.dumps(messages))),
+            "tools": extra.get("tools"),
+            "documents": None,
+            **SPECIAL_TOKENS,
+            **{k: v for k, v in extra.items() if k != "tools"},
+        }
+        variants = []
         for options in OPTION_SETS:
             for think in thinking:
-                # The same arguments render_jinja_template passes: messages (reasoning aliased),
-                # tools, documents, add_generation_prompt, then the caller's extra keywords.
-                context = {
-                    "messages": _alias_reasoning_fields(json.loads(json.dumps(messages))),
-                    "tools": extra.get("tools"),
-                    "documents": None,
-                    "add_generation_prompt": options["add_generation_prompt"],
-                    **SPECIAL_TOKENS,
-                    **{k: v for k, v in extra.items() if k != "tools"},
-                    **think,
-                }
-                label = "/".join([name, "gen" if options["add_generation_prompt"] else "nogen"] +
-                                 [f"thinking={v}" for v in think.values()])
-                cases.append({"name": label, "context": context, **outcome(template, context)})
+                merged = {**options, **think}
+                variants.append({"options": merged, **outcome(template, {**context, **merged})})
+        # The messages as a client sends them, before transformers aliases reasoning fields,
+        # so the Swift test can check Template.renderChat's aliasing too.
+        cases.append({"name": name, "raw_messages": messages, "context": context, "variants": variants})
     return cases
 
 
@@ -76,11 +79,12 @@ def main():
         with open(os.path.join(template_dir, file), encoding="utf-8") as f:
             source = f.read()
         cases = chat_cases(source)
-        errors = sum(1 for c in cases if "error" in c)
+        errors = sum(1 for c in cases for v in c["variants"] if "error" in v)
+        total = sum(len(c["variants"]) for c in cases)
         with open(os.path.join(out_dir, file.replace(".jinja", ".json")), "w", encoding="utf-8") as f:
-            json.dump({**meta, "template": file, "cases": cases}, f, ensure_ascii=False, indent=1)
+            json.dump({**meta, "template": file, "cases": cases}, f, ensure_ascii=False, separators=(",", ":"))
             f.write("\n")
-        print(f"{file}: {len(cases)} cases ({errors} expect an error)")
+        print(f"{file}: {total} cases ({errors} expect an error)")
 
     language = []
     for index, (source, context) in enumerate(LANGUAGE_CASES):

@@ -1,7 +1,9 @@
 /// Expression grammar, lowest precedence first: conditional, or, and, not, comparison,
 /// `+ -`, `~`, `* / // %`, `**`, unary minus, then postfix (`.x`, `[i]`, calls) and filters/tests.
 extension Parser {
-    func expression(_ kind: ExpressionKind, _ line: Int) -> Expression { Expression(kind: kind, line: line) }
+    func expression(_ kind: ExpressionKind, _ line: Int) -> Expression {
+        Expression(kind: kind, line: line, id: numbering.take())
+    }
 
     /// Items separated by commas; a tuple when there is a comma, else the single expression.
     mutating func parseTuple(withCondition: Bool = true, extraEndWords: Set<String> = [], explicitParentheses: Bool = false) throws -> Expression {
@@ -24,11 +26,12 @@ extension Parser {
         return expression(.tuple(items), line)
     }
 
+    /// Where a tuple may end after a comma. jinja2 also passes extra end words (`in`,
+    /// `recursive`) here but never matches them, so neither do we.
     func isTupleEnd(_ extraEndWords: Set<String>) -> Bool {
         switch current.kind {
         case .variableEnd, .blockEnd, .end: return true
-        case .operator: return current.text == ")" || current.text == "]" || current.text == "}"
-        case .name: return extraEndWords.contains(current.text)
+        case .operator: return current.text == ")"
         default: return false
         }
     }
@@ -36,12 +39,15 @@ extension Parser {
     mutating func parseExpression() throws -> Expression {
         try enter()
         defer { depth -= 1 }
+        let unknownMark = unknownNames.count
         var result = try parseOr()
         while isName("if") {
             let line = advance().line
-            let test = try parseOr()
+            // The whole conditional expression is a soft frame, the part before `if` included.
+            unknownNames.removeSubrange(min(unknownMark, unknownNames.count)...)
+            let test = try withSoftFrame(true) { try $0.parseOr() }
             var otherwise: Expression?
-            if skipName("else") { otherwise = try parseExpression() }
+            if skipName("else") { otherwise = try withSoftFrame(true) { try $0.parseExpression() } }
             result = expression(.conditional(test: test, then: result, otherwise: otherwise), line)
         }
         return result
@@ -239,7 +245,7 @@ extension Parser {
             index += 1
             testName += "." + advance().text
         }
-        guard TestFunctions.names.contains(testName) else { throw fail("No test named '\(testName)'.", at: nameToken) }
+        noteUnknown(TestFunctions.names.contains(testName) ? nil : "No test named '\(testName)'.", at: nameToken)
         var arguments = CallArguments()
         if isOperator("(") {
             arguments = try parseCallArguments()
@@ -267,7 +273,7 @@ extension Parser {
             throw fail("expected a name or number after '.', got \(describe(attribute))")
         }
         var start: Expression?
-        if !isOperator(":") { start = try parseExpression() }
+        if !isOperator(":") && !isOperator("]") { start = try parseExpression() }
         if !isOperator(":") {
             if isOperator(",") {
                 var items = [start].compactMap { $0 }
@@ -279,8 +285,7 @@ extension Parser {
                 return expression(.item(subject, expression(.tuple(items), token.line)), token.line)
             }
             try expectOperator("]")
-            guard let start else { throw fail("empty subscript") }
-            return expression(.item(subject, start), token.line)
+            return expression(.item(subject, start ?? expression(.tuple([]), token.line)), token.line)
         }
         index += 1
         var stop: Expression?

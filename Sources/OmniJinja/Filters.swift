@@ -10,6 +10,7 @@ enum Filters {
     ]
 
     static func apply(_ name: String, to value: Value, _ args: Arguments, renderer: Renderer) throws -> Value {
+        try Signature.filters[name]?.validate(args, name)
         switch name {
         case "abs":
             switch Operators.number(value) {
@@ -89,7 +90,12 @@ enum Filters {
         case "title": return .string(titleFilter(try PythonFormatting.str(value)))
         case "tojson": return .string(try tojson(value, args))
         case "trim":
-            let chars = args.value(0, "chars").flatMap { if case .string(let s) = $0 { return s } else { return nil } }
+            var chars: String?
+            switch args.value(0, "chars") {
+            case .string(let s)?: chars = s
+            case .none?, nil: chars = nil
+            default: throw RuntimeFailure("strip arg must be None or str")
+            }
             return .string(PyString.strip(try PythonFormatting.str(value), chars, leading: true, trailing: true))
         case "truncate": return try truncate(value, args)
         case "unique": return try unique(value, args)
@@ -97,7 +103,7 @@ enum Filters {
             let words = try PythonFormatting.str(value).unicodeScalars.split { !isWordCharacter($0) }
             return .int(words.count)
         default:
-            throw RuntimeFailure("no filter named '\(name)'")
+            throw RuntimeFailure("No filter named '\(name)' found.")
         }
     }
 
@@ -207,7 +213,9 @@ enum Filters {
     }
 
     static func indent(_ value: Value, _ args: Arguments) throws -> Value {
-        var text = try PythonFormatting.str(value)
+        guard case .string(var text) = value else {
+            throw RuntimeFailure("indent needs a string, got \(value.typeName)")
+        }
         let indention: String
         switch args.value(0, "width") {
         case .string(let s)?: indention = s
@@ -303,6 +311,10 @@ enum Filters {
         var result: [Value] = []
         for item in try Operators.iterate(value) {
             let key = sortKey(try attribute.map { try lookupPath(item, $0) } ?? item, caseSensitive: caseSensitive)
+            switch key {
+            case .array, .object, .namespace: throw RuntimeFailure("unhashable type: '\(key.typeName)'")
+            default: break
+            }
             if !seen.contains(where: { Operators.equals($0, key) }) {
                 seen.append(key)
                 result.append(item)
@@ -354,6 +366,7 @@ enum Filters {
         let leeway = try Methods.int(args, 3, "leeway", default: 5)
         let scalars = Array(text.unicodeScalars)
         let endCount = end.unicodeScalars.count
+        if length < endCount { throw RuntimeFailure("expected length >= \(endCount), got \(length)") }
         if scalars.count <= length + leeway { return .string(text) }
         let cut = PyString.string(scalars.prefix(max(0, length - endCount)))
         if killWords { return .string(cut + end) }
@@ -381,6 +394,8 @@ enum Filters {
     }
 
     static func map(_ value: Value, _ args: Arguments, renderer: Renderer) throws -> Value {
+        // jinja2 only looks at the arguments when there is something to map.
+        if !value.isTruthy { return .array([]) }
         let items = try Operators.iterate(value)
         if let attribute = args.keyword("attribute") {
             let fallback = args.keyword("default")
@@ -391,13 +406,15 @@ enum Filters {
             })
         }
         guard case .string(let filterName)? = args.positional.first else {
-            throw RuntimeFailure("map needs a filter name or attribute=")
+            throw RuntimeFailure("map requires a filter argument")
         }
+        if !names.contains(filterName) { throw RuntimeFailure("No filter named '\(filterName)'.") }
         let rest = Arguments(positional: Array(args.positional.dropFirst()), keywords: args.keywords)
         return .array(try items.map { try apply(filterName, to: $0, rest, renderer: renderer) })
     }
 
     static func select(_ name: String, _ value: Value, _ args: Arguments, renderer: Renderer) throws -> Value {
+        if !value.isTruthy { return .array([]) }
         let byAttribute = name.hasSuffix("attr")
         let keep = name.hasPrefix("select")
         var positional = args.positional[...]
@@ -408,7 +425,8 @@ enum Filters {
             positional = positional.dropFirst()
         }
         var testName: String?
-        if case .string(let t)? = positional.first {
+        if let first = positional.first {
+            guard case .string(let t) = first else { throw RuntimeFailure("No test named \(try PythonFormatting.repr(first)).") }
             testName = t
             positional = positional.dropFirst()
         }

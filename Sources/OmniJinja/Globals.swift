@@ -57,6 +57,7 @@ enum Globals {
         if let first = arguments.positional.first {
             switch first {
             case .object(let o): object = o
+            case .undefined: throw RuntimeFailure("an undefined value was passed to dict() or namespace()")
             default:
                 for pair in try Operators.iterate(first) {
                     guard let kv = pair.sequenceItems, kv.count == 2, case .string(let key) = kv[0] else {

@@ -15,7 +15,18 @@ enum Methods {
             if unsafeListMethods.contains(name) { body = unsafe(name, "list") } else { body = listMethod(a, name) }
         default: body = nil
         }
-        return body.map { .function(JinjaFunction(name: name, body: $0)) }
+        guard let body else { return nil }
+        let signature: Signature?
+        switch value {
+        case .string: signature = Signature.stringMethods[name]
+        case .object: signature = Signature.dictMethods[name]
+        case .array, .tuple: signature = Signature.listMethods[name]
+        default: signature = nil
+        }
+        return .function(JinjaFunction(name: name) { arguments in
+            try signature?.validate(arguments, "\(value.typeName).\(name)")
+            return try body(arguments)
+        })
     }
 
     static func unsafe(_ name: String, _ type: String) -> (Arguments) throws -> Value {
@@ -119,6 +130,7 @@ enum Methods {
             return { args in
                 let width = try int(args, 0, "width", default: 0)
                 let fill = try string(args, 1, "fillchar", method: name) ?? " "
+                if fill.unicodeScalars.count != 1 { throw RuntimeFailure("The fill character must be exactly one character long") }
                 let pad = max(0, width - s.unicodeScalars.count)
                 switch name {
                 case "center": return .string(PyString.center(s, width: width, fill: fill))
@@ -196,7 +208,12 @@ enum Methods {
         case "index":
             return { args in
                 let item = args.positional.first ?? .none
-                guard let i = a.firstIndex(where: { Operators.equals($0, item) }) else {
+                var start = try int(args, 1, "start", default: 0)
+                var stop = try int(args, 2, "stop", default: a.count)
+                if start < 0 { start = max(0, start + a.count) }
+                if stop < 0 { stop = max(0, stop + a.count) }
+                let range = min(start, a.count)..<max(min(stop, a.count), min(start, a.count))
+                guard let i = a[range].firstIndex(where: { Operators.equals($0, item) }) else {
                     throw RuntimeFailure("\(try PythonFormatting.repr(item)) is not in list")
                 }
                 return .int(i)

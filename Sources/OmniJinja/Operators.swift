@@ -56,15 +56,12 @@ enum Operators {
         switch (op, a, b) {
         case let (.add, .string(x), .string(y)): return .string(x + y)
         case (.add, .string, _):
-            if let failure = undefinedOperand(a, b) { throw failure }
             throw RuntimeFailure("can only concatenate str (not \"\(b.typeName)\") to str")
         case let (.add, .array(x), .array(y)): return .array(x + y)
         case let (.add, .tuple(x), .tuple(y)): return .tuple(x + y)
         case (.add, .tuple, _):
-            if let failure = undefinedOperand(a, b) { throw failure }
             throw RuntimeFailure("can only concatenate tuple (not \"\(b.typeName)\") to tuple")
         case (.add, .array, _):
-            if let failure = undefinedOperand(a, b) { throw failure }
             throw RuntimeFailure("can only concatenate list (not \"\(b.typeName)\") to list")
         case (.multiply, .string, _), (.multiply, .array, _), (.multiply, _, .string), (.multiply, _, .array),
              (.multiply, .tuple, _), (.multiply, _, .tuple):
@@ -287,7 +284,10 @@ enum Operators {
             return .string(String(view))
         case .undefined:
             throw RuntimeFailure("cannot slice an undefined value")
+        case .object:
+            throw RuntimeFailure("unhashable type: 'slice'")
         default:
+            // jinja2 compiles slices to plain Python subscripts, so this is Python's TypeError.
             throw RuntimeFailure("'\(value.typeName)' object is not subscriptable")
         }
     }

@@ -6,6 +6,11 @@ struct Parser {
     var index = 0
     var depth = 0
     var loopDepth = 0
+    let numbering = ExpressionNumbering()
+    /// Inside an `if` statement or a conditional expression (see `withSoftFrame`).
+    var softFrame = false
+    /// Unknown filters and tests outside soft frames, reported once parsing has finished.
+    var unknownNames: [JinjaError] = []
 
     init(tokens: [Token], name: String) {
         self.tokens = tokens
@@ -16,7 +21,11 @@ struct Parser {
     var next: Token { tokens[min(index + 1, tokens.count - 1)] }
 
     func fail(_ message: String, at token: Token? = nil) -> JinjaError {
+        // jinja2 lexes lazily: reaching a token the lexer could not read reports the lexer's error.
         let t = token ?? current
+        if t.kind == .error {
+            return .syntax(name: name, line: t.line, column: t.column, message: t.text)
+        }
         return .syntax(name: name, line: t.line, column: t.column, message: message)
     }
 
@@ -66,11 +75,13 @@ struct Parser {
 
     // MARK: Statements
 
-    /// Parses the whole template.
-    mutating func parseTemplate() throws -> [Statement] {
+    /// Parses the whole template. Unknown filters and tests are reported after the whole
+    /// template parsed, as jinja2 reports them when it compiles.
+    mutating func parseTemplate() throws -> Block {
         let (body, end) = try parseBody(until: [])
         if let end { throw fail("unexpected '\(end)'") }
-        return body
+        if let unknown = unknownNames.first { throw unknown }
+        return Block(body)
     }
 
     /// Parses statements until a block tag whose first word is in `endWords` (consumed, returned)
@@ -105,6 +116,7 @@ struct Parser {
                     return (body, word)
                 }
                 body.append(try parseStatement())
+                try expectBlockEnd()
             default:
                 throw fail("unexpected \(describe(token))")
             }
@@ -114,6 +126,17 @@ struct Parser {
     mutating func expectBlockEnd() throws {
         guard current.kind == .blockEnd else { throw fail("expected end of statement block '%}', got \(describe(current))") }
         index += 1
+    }
+
+    /// Parses the body of a block statement: an optional `:` (jinja2 accepts `{% if x: %}`),
+    /// the end of the opening tag, then statements up to one of `endWords`.
+    mutating func parseBlockBody(until endWords: Set<String>, soft: Bool) throws -> ([Statement], String?) {
+        _ = skipOperator(":")
+        try expectBlockEnd()
+        let savedSoft = softFrame
+        softFrame = soft
+        defer { softFrame = savedSoft }
+        return try parseBody(until: endWords)
     }
 
     mutating func parseStatement() throws -> Statement {
@@ -129,33 +152,36 @@ struct Parser {
         case "filter": return Statement(kind: try parseFilterBlock(), line: line)
         case "with": return Statement(kind: try parseWith(), line: line)
         case "generation":
-            try expectBlockEnd()
-            let (body, _) = try parseBody(until: ["endgeneration"])
-            try expectBlockEnd()
-            return Statement(kind: .generation(body), line: line)
+            let (body, _) = try parseBlockBody(until: ["endgeneration"], soft: false)
+            return Statement(kind: .generation(Block(body)), line: line)
         case "break", "continue":
             guard loopDepth > 0 else { throw fail("'\(keyword.text)' outside of a loop", at: keyword) }
-            try expectBlockEnd()
             return Statement(kind: keyword.text == "break" ? .breakLoop : .continueLoop, line: line)
         default:
             throw fail("encountered unknown tag '\(keyword.text)'", at: keyword)
         }
     }
 
+    /// Runs `body` with the soft-frame flag set (inside `if` statements and conditional
+    /// expressions jinja2 lets unknown filters and tests fail only when they run).
+    mutating func withSoftFrame<T>(_ soft: Bool, _ body: (inout Parser) throws -> T) rethrows -> T {
+        let saved = softFrame
+        softFrame = soft
+        defer { softFrame = saved }
+        return try body(&self)
+    }
+
     mutating func parseIf() throws -> StatementKind {
         var branches: [(Expression, [Statement])] = []
         var otherwise: [Statement] = []
         while true {
-            let test = try parseTuple(withCondition: false)
-            try expectBlockEnd()
-            let (body, end) = try parseBody(until: ["elif", "else", "endif"])
+            let test = try withSoftFrame(true) { try $0.parseTuple(withCondition: false) }
+            let (body, end) = try parseBlockBody(until: ["elif", "else", "endif"], soft: true)
             branches.append((test, body))
             if end == "elif" { continue }
             if end == "else" {
-                try expectBlockEnd()
-                (otherwise, _) = try parseBody(until: ["endif"])
+                (otherwise, _) = try parseBlockBody(until: ["endif"], soft: true)
             }
-            try expectBlockEnd()
             return .ifStatement(branches: branches, otherwise: otherwise)
         }
     }
@@ -165,45 +191,38 @@ struct Parser {
         guard skipName("in") else { throw fail("expected 'in' in for loop, got \(describe(current))") }
         let iterable = try parseTuple(withCondition: false, extraEndWords: ["recursive"])
         var condition: Expression?
-        if skipName("if") { condition = try parseExpression() }
+        if skipName("if") { condition = try withSoftFrame(false) { try $0.parseExpression() } }
         let recursive = skipName("recursive")
-        try expectBlockEnd()
         loopDepth += 1
-        let (body, end) = try parseBody(until: ["endfor", "else"])
+        let (body, end) = try parseBlockBody(until: ["endfor", "else"], soft: false)
         loopDepth -= 1
         var otherwise: [Statement] = []
         if end == "else" {
-            try expectBlockEnd()
-            (otherwise, _) = try parseBody(until: ["endfor"])
+            (otherwise, _) = try parseBlockBody(until: ["endfor"], soft: false)
         }
-        try expectBlockEnd()
-        return .forLoop(target: target, iterable: iterable, condition: condition, body: body, otherwise: otherwise, recursive: recursive)
+        return .forLoop(target: target, iterable: iterable, condition: condition,
+                        body: Block(body, parameters: SyntaxQueries.targetNames(target) + ["loop"]),
+                        otherwise: Block(otherwise), recursive: recursive)
     }
 
     mutating func parseSet() throws -> StatementKind {
         let target = try parseAssignTarget(allowNamespace: true)
         if skipOperator("=") {
-            let value = try parseTuple()
-            try expectBlockEnd()
-            return .set(target, value)
+            return .set(target, try parseTuple())
         }
-        let filters = try parseFilterChain(requireFirst: false)
-        try expectBlockEnd()
-        let (body, _) = try parseBody(until: ["endset"])
-        try expectBlockEnd()
-        return .setBlock(target, filters: filters, body: body)
+        let filters = try withSoftFrame(false) { try $0.parseFilterChain(requireFirst: false) }
+        let (body, _) = try parseBlockBody(until: ["endset"], soft: false)
+        return .setBlock(target, filters: filters, body: Block(body))
     }
 
     mutating func parseMacro() throws -> StatementKind {
         let macroName = try expectName()
-        let parameters = try parseParameters()
-        try expectBlockEnd()
+        let parameters = try withSoftFrame(false) { try $0.parseParameters() }
         let savedLoopDepth = loopDepth
         loopDepth = 0
-        let (body, _) = try parseBody(until: ["endmacro"])
+        let (body, _) = try parseBlockBody(until: ["endmacro"], soft: false)
         loopDepth = savedLoopDepth
-        try expectBlockEnd()
-        return .macro(name: macroName, parameters: parameters, body: body)
+        return .macro(name: macroName, parameters: parameters, body: Block(body, parameters: parameters.map(\.name) + ["caller", "varargs", "kwargs"]))
     }
 
     mutating func parseParameters() throws -> [MacroParameter] {
@@ -224,32 +243,28 @@ struct Parser {
         let parameters = isOperator("(") ? try parseParameters() : []
         let call = try parseExpression()
         guard case .call = call.kind else { throw fail("expected a call after 'call'") }
-        try expectBlockEnd()
-        let (body, _) = try parseBody(until: ["endcall"])
-        try expectBlockEnd()
-        return .callBlock(call: call, parameters: parameters, body: body)
+        let (body, _) = try parseBlockBody(until: ["endcall"], soft: false)
+        return .callBlock(call: call, parameters: parameters, body: Block(body, parameters: parameters.map(\.name) + ["caller", "varargs", "kwargs"]))
     }
 
     mutating func parseFilterBlock() throws -> StatementKind {
-        let filters = try parseFilterChain(requireFirst: true)
-        try expectBlockEnd()
-        let (body, _) = try parseBody(until: ["endfilter"])
-        try expectBlockEnd()
-        return .filterBlock(filters: filters, body: body)
+        let filters = try withSoftFrame(false) { try $0.parseFilterChain(requireFirst: true) }
+        let (body, _) = try parseBlockBody(until: ["endfilter"], soft: false)
+        return .filterBlock(filters: filters, body: Block(body))
     }
 
     mutating func parseWith() throws -> StatementKind {
         var assignments: [(AssignTarget, Expression)] = []
-        while current.kind != .blockEnd {
-            if !assignments.isEmpty { try expectOperator(",") }
-            let target = try parseAssignTarget(allowNamespace: false)
-            try expectOperator("=")
-            assignments.append((target, try parseExpression()))
+        try withSoftFrame(false) { parser in
+            while parser.current.kind != .blockEnd && !parser.isOperator(":") {
+                if !assignments.isEmpty { try parser.expectOperator(",") }
+                let target = try parser.parseAssignTarget(allowNamespace: false)
+                try parser.expectOperator("=")
+                assignments.append((target, try parser.parseExpression()))
+            }
         }
-        try expectBlockEnd()
-        let (body, _) = try parseBody(until: ["endwith"])
-        try expectBlockEnd()
-        return .with(assignments: assignments, body: body)
+        let (body, _) = try parseBlockBody(until: ["endwith"], soft: false)
+        return .with(assignments: assignments, body: Block(body, parameters: assignments.flatMap { SyntaxQueries.targetNames($0.0) }))
     }
 
     /// `name | f(args) | g` as used by filter blocks; the leading `|` is absent for the first filter of `{% filter %}`.
@@ -270,10 +285,16 @@ struct Parser {
             index += 1
             filterName += "." + advance().text
         }
-        // jinja2 rejects unknown filters when it compiles the template, not when it runs it.
-        guard Filters.names.contains(filterName) else { throw fail("No filter named '\(filterName)'.", at: nameToken) }
+        noteUnknown(Filters.names.contains(filterName) ? nil : "No filter named '\(filterName)'.", at: nameToken)
         let arguments = isOperator("(") ? try parseCallArguments() : CallArguments()
         return FilterCall(name: filterName, arguments: arguments, line: line)
+    }
+
+    /// jinja2 rejects unknown filters and tests when it compiles the template, except inside
+    /// `if` statements and conditional expressions, where they fail only if they run.
+    mutating func noteUnknown(_ message: String?, at token: Token) {
+        guard let message, !softFrame else { return }
+        unknownNames.append(.syntax(name: name, line: token.line, column: token.column, message: message))
     }
 
     mutating func parseAssignTarget(allowNamespace: Bool) throws -> AssignTarget {
@@ -281,7 +302,7 @@ struct Parser {
         var sawComma = false
         let parenthesized = skipOperator("(")
         repeat {
-            if !targets.isEmpty && (current.kind == .blockEnd || isOperator("=") || isName("in") || isOperator(")")) { break }
+            if !targets.isEmpty && (current.kind == .blockEnd || current.kind == .variableEnd || isOperator(")")) { break }
             let targetName = try expectName()
             if allowNamespace, isOperator("."), next.kind == .name {
                 index += 1

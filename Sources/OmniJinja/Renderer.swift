@@ -15,6 +15,8 @@ final class Renderer {
     var steps = 0
     var callDepth = 0
     var scopesToClear: [Scope] = []
+    /// Why expressions (by number) came out undefined, for jinja2's error messages.
+    var undefinedHints: [Int: String] = [:]
 
     init(templateName: String, now: Date, timeZone: TimeZone, limits: RenderLimits) {
         self.templateName = templateName
@@ -83,9 +85,12 @@ final class Renderer {
         case let .set(target, expression):
             let value = try evaluate(expression, in: scope)
             try located(line) { try assign(value, to: target, in: scope) }
+            if value == .undefined, case .name(let name) = target {
+                scope.undefinedHints[name] = undefinedMessage(expression)
+            }
         case let .setBlock(target, filters, body):
             var captured = ""
-            _ = try execute(body, in: scope, into: &captured)
+            _ = try execute(body.statements, in: Scope(parent: scope, frame: body), into: &captured)
             var value = Value.string(captured)
             for filter in filters {
                 value = try applyFilter(filter.name, to: value, filter.arguments, line: filter.line, in: scope)
@@ -100,26 +105,26 @@ final class Renderer {
             try append(try located(line) { try Operators.printable(value) }, to: &output, line: line)
         case let .filterBlock(filters, body):
             var captured = ""
-            let inner = Scope(parent: scope)
-            _ = try execute(body, in: inner, into: &captured)
+            let inner = Scope(parent: scope, frame: body)
+            _ = try execute(body.statements, in: inner, into: &captured)
             var value = Value.string(captured)
             for filter in filters {
                 value = try applyFilter(filter.name, to: value, filter.arguments, line: filter.line, in: scope)
             }
             try append(try located(line) { try Operators.printable(value) }, to: &output, line: line)
         case let .with(assignments, body):
-            let inner = Scope(parent: scope)
+            let inner = Scope(parent: scope, frame: body)
             for (target, expression) in assignments {
                 let value = try evaluate(expression, in: scope)
                 try located(line) { try assign(value, to: target, in: inner) }
             }
-            return try execute(body, in: inner, into: &output)
+            return try execute(body.statements, in: inner, into: &output)
         case .breakLoop:
             return .breakLoop
         case .continueLoop:
             return .continueLoop
         case .generation(let body):
-            return try execute(body, in: scope, into: &output)
+            _ = try execute(body.statements, in: Scope(parent: scope, frame: body), into: &output)
         }
         return .normal
     }
@@ -134,7 +139,12 @@ final class Renderer {
         case .name(let name):
             scope.variables[name] = value
         case .tuple(let targets):
-            let items = try Operators.iterate(value)
+            let items: [Value]
+            do {
+                items = try Operators.iterate(value)
+            } catch {
+                throw RuntimeFailure("cannot unpack non-iterable \(value.typeName) object")
+            }
             guard items.count == targets.count else {
                 if items.count > targets.count { throw RuntimeFailure("too many values to unpack (expected \(targets.count))") }
                 throw RuntimeFailure("not enough values to unpack (expected \(targets.count), got \(items.count))")
@@ -142,15 +152,15 @@ final class Renderer {
             for (item, inner) in zip(items, targets) { try assign(item, to: inner, in: scope) }
         case let .namespaceAttribute(name, attribute):
             guard case .namespace(let namespace)? = scope.lookup(name) else {
-                throw RuntimeFailure("cannot assign attribute '\(attribute)' on '\(name)': it is not a namespace")
+                throw RuntimeFailure("cannot assign attribute on non-namespace object")
             }
             try Globals.checkNamespaceName(attribute)
             namespace.attributes[attribute] = value
         }
     }
 
-    func executeFor(target: AssignTarget, iterable: Expression, condition: Expression?, body: [Statement],
-                    otherwise: [Statement], line: Int, in scope: Scope, into output: inout String) throws -> ControlFlow {
+    func executeFor(target: AssignTarget, iterable: Expression, condition: Expression?, body: Block,
+                    otherwise: Block, line: Int, in scope: Scope, into output: inout String) throws -> ControlFlow {
         let source = try evaluate(iterable, in: scope)
         var items = try located(line) { try Operators.iterate(source) }
         if let condition {
@@ -164,16 +174,17 @@ final class Renderer {
             items = kept
         }
         if items.isEmpty {
-            return try execute(otherwise, in: scope, into: &output)
+            _ = try execute(otherwise.statements, in: Scope(parent: scope, frame: otherwise), into: &output)
+            return .normal
         }
         let length = items.count
-        let needsLoopObject = SyntaxQueries.reads("loop", in: body)
+        let needsLoopObject = body.reads.contains("loop")
         for (index, item) in items.enumerated() {
             try countStep(line)
-            let iteration = Scope(parent: scope)
+            let iteration = Scope(parent: scope, frame: body)
             try located(line) { try assign(item, to: target, in: iteration) }
             if !needsLoopObject {
-                if try execute(body, in: iteration, into: &output) == .breakLoop { break }
+                if try execute(body.statements, in: iteration, into: &output) == .breakLoop { break }
                 continue
             }
             var loop = OrderedObject([
@@ -189,32 +200,40 @@ final class Renderer {
                 return arguments.positional[index % arguments.positional.count]
             })
             iteration.variables["loop"] = .object(loop)
-            let flow = try execute(body, in: iteration, into: &output)
+            let flow = try execute(body.statements, in: iteration, into: &output)
             if flow == .breakLoop { break }
         }
         return .normal
     }
 
-    func makeMacro(name: String, parameters: [MacroParameter], body: [Statement], definedIn scope: Scope, caller: Value?) -> Value {
+    func makeMacro(name: String, parameters: [MacroParameter], body: Block, definedIn scope: Scope, caller: Value?) -> Value {
         .function(JinjaFunction(name: name) { [unowned self] arguments in
             try self.callMacro(name: name, parameters: parameters, body: body, definedIn: scope, arguments: arguments)
         })
     }
 
-    func callMacro(name: String, parameters: [MacroParameter], body: [Statement], definedIn scope: Scope, arguments: Arguments) throws -> Value {
+    func callMacro(name: String, parameters: [MacroParameter], body: Block, definedIn scope: Scope, arguments: Arguments) throws -> Value {
         callDepth += 1
         defer { callDepth -= 1 }
         if callDepth > limits.maximumCallDepth {
             throw RuntimeFailure("macro calls nested deeper than \(limits.maximumCallDepth) (endless recursion?)")
         }
-        let inner = Scope(parent: scope)
+        let inner = Scope(parent: scope, frame: body)
         var varargs: [Value] = []
         for (i, value) in arguments.positional.enumerated() {
             if i < parameters.count { inner.variables[parameters[i].name] = value } else { varargs.append(value) }
         }
         var extraKeywords = OrderedObject()
+        let usesCaller = body.reads.contains("caller")
         for (key, value) in arguments.keywords {
-            if key == "caller" { inner.variables["caller"] = value; continue }
+            if key == "caller" {
+                // jinja2 passes `caller` only to macros that read it.
+                guard usesCaller || parameters.contains(where: { $0.name == "caller" }) else {
+                    throw RuntimeFailure("macro '\(name)' was invoked with two values for the special caller argument. This is most likely a bug.")
+                }
+                inner.variables["caller"] = value
+                continue
+            }
             if let parameterIndex = parameters.firstIndex(where: { $0.name == key }) {
                 if parameterIndex < arguments.positional.count {
                     throw RuntimeFailure("macro '\(name)' got multiple values for argument '\(key)'")
@@ -224,8 +243,13 @@ final class Renderer {
                 extraKeywords[key] = value
             }
         }
-        if !varargs.isEmpty { throw RuntimeFailure("macro '\(name)' takes not more than \(parameters.count) argument(s)") }
-        if let key = extraKeywords.keys.first { throw RuntimeFailure("macro '\(name)' takes no keyword argument '\(key)'") }
+        // Extra arguments go to `varargs` and `kwargs` only in macros that read those names.
+        if !varargs.isEmpty && !body.reads.contains("varargs") {
+            throw RuntimeFailure("macro '\(name)' takes not more than \(parameters.count) argument(s)")
+        }
+        if let key = extraKeywords.keys.first, !body.reads.contains("kwargs") {
+            throw RuntimeFailure("macro '\(name)' takes no keyword argument '\(key)'")
+        }
         for parameter in parameters where inner.variables[parameter.name] == nil {
             if let defaultValue = parameter.defaultValue {
                 inner.variables[parameter.name] = try evaluate(defaultValue, in: inner)
@@ -233,10 +257,10 @@ final class Renderer {
                 inner.variables[parameter.name] = .undefined
             }
         }
-        inner.variables["varargs"] = .array([])
-        inner.variables["kwargs"] = .object(OrderedObject())
+        inner.variables["varargs"] = .tuple(varargs)
+        inner.variables["kwargs"] = .object(extraKeywords)
         var output = ""
-        _ = try execute(body, in: inner, into: &output)
+        _ = try execute(body.statements, in: inner, into: &output)
         return .string(output)
     }
 }

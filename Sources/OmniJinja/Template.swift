@@ -23,13 +23,13 @@ public struct RenderLimits: Sendable {
 public struct Template: Sendable {
     /// The name used in error messages.
     public let name: String
-    let body: [Statement]
+    let body: Block
 
     /// Parses `source`; syntax errors carry the line and column.
     public init(_ source: String, name: String = "template") throws {
         self.name = name
         var lexer = Lexer(source, name: name)
-        let tokens = try lexer.tokenize()
+        let tokens = lexer.tokenize()
         var parser = Parser(tokens: tokens, name: name)
         body = try parser.parseTemplate()
     }
@@ -44,9 +44,9 @@ public struct Template: Sendable {
     public func render(_ context: [String: Value], now: Date?, timeZone: TimeZone, limits: RenderLimits = RenderLimits()) throws -> String {
         let renderer = Renderer(templateName: name, now: now ?? Date(), timeZone: timeZone, limits: limits)
         let root = Scope(parent: nil, variables: context)
-        let scope = Scope(parent: root)
+        let scope = Scope(parent: root, frame: body)
         var output = ""
-        _ = try renderer.execute(body, in: scope, into: &output)
+        _ = try renderer.execute(body.statements, in: scope, into: &output)
         return output
     }
 }

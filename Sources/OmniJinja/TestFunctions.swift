@@ -8,6 +8,7 @@ enum TestFunctions {
     ]
 
     static func apply(_ name: String, to value: Value, _ args: Arguments, renderer: Renderer) throws -> Bool {
+        if names.contains(name) { try Signature.test(name).validate(args, name) }
         let other = args.positional.first ?? .undefined
         switch name {
         case "defined": if case .undefined = value { return false } else { return true }
@@ -31,11 +32,17 @@ enum TestFunctions {
             case .string, .array, .tuple, .object, .undefined, .namespace: return true
             default: return false
             }
-        case "callable": if case .function = value { return true } else { return false }
+        case "callable":
+            // jinja2's Undefined has __call__ (which raises), so Python calls it callable.
+            switch value {
+            case .function, .undefined: return true
+            default: return false
+            }
         case "escaped": return false
         case "odd", "even":
-            guard case .int(let i)? = Operators.number(value) else { throw RuntimeFailure("'\(name)' test needs an integer, got \(value.typeName)") }
-            return (i % 2 != 0) == (name == "odd")
+            // jinja2 computes `value % 2 == 1` (or `== 0`), with Python's meaning of `%`.
+            let remainder = try Operators.binary(.modulo, value, .int(2))
+            return Operators.equals(remainder, .int(name == "odd" ? 1 : 0))
         case "divisibleby":
             guard case .int(let i)? = Operators.number(value), case .int(let n)? = Operators.number(other) else {
                 throw RuntimeFailure("'divisibleby' test needs integers")
@@ -70,7 +77,7 @@ enum TestFunctions {
             guard case .string(let s) = value else { return false }
             return names.contains(s)
         default:
-            throw RuntimeFailure("no test named '\(name)'")
+            throw RuntimeFailure("No test named '\(name)'.")
         }
     }
 }

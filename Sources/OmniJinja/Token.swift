@@ -6,6 +6,8 @@ struct Token: Equatable {
         case blockBegin, blockEnd
         case name, string, integer, float, `operator`
         case end
+        /// Text the lexer could not read; the parser reports it when it gets there, as jinja2 does.
+        case error
     }
 
     let kind: Kind

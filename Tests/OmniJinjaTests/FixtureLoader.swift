@@ -57,7 +57,9 @@ struct CaseVerdict {
 
     /// Renders `context` and compares with the case's `expected` text, or checks that rendering
     /// fails when jinja2 failed (with the same message when the template raised it itself).
-    static func check(_ template: Template, _ testCase: OrderedObject) -> CaseVerdict {
+    /// With `exactMessages`, every error must carry jinja2's message; otherwise only messages of
+    /// `raise_exception` must match, and other errors just have to happen.
+    static func check(_ template: Template, _ testCase: OrderedObject, exactMessages: Bool = true) -> CaseVerdict {
         let context = FixtureLoader.context(testCase["context"])
         let result = Result { try template.render(context, now: FixtureLoader.pinnedNow, timeZone: FixtureLoader.utc) }
         if let expected = FixtureLoader.string(testCase["expected"]) {
@@ -79,6 +81,13 @@ struct CaseVerdict {
             if type == "TemplateError" {
                 guard case JinjaError.raised(let got)? = thrown as? JinjaError, got == message else {
                     return CaseVerdict(passed: false, detail: "expected raise_exception(\(message.debugDescription)), got \(thrown)")
+                }
+            } else if let got = (thrown as? JinjaError)?.message, got != message {
+                if exactMessages {
+                    return CaseVerdict(passed: false, detail: "expected \(type): \(message.debugDescription), got \(got.debugDescription)")
+                }
+                if ProcessInfo.processInfo.environment["OMNI_JINJA_MESSAGES"] != nil {
+                    print("[jinja-message] \(type): expected \(message.debugDescription), got \(got.debugDescription)")
                 }
             }
             return CaseVerdict(passed: true, detail: "")
