@@ -101,6 +101,16 @@ public enum Kernels {
         omk_softmax(x, Int64(count))
     }
 
+    /// Rotary position embedding in the rotate-half layout used by transformers' Llama
+    /// (`x * cos + rotate_half(x) * sin`): x is [rows, heads, headDim], rotated in place; `cos` and `sin` are
+    /// [rows, headDim / 2], the angles of each row's position (the table halves transformers duplicates).
+    /// For i < headDim/2: x[i], x[i + headDim/2] = x[i]·cos[i] − x[i+headDim/2]·sin[i], x[i+headDim/2]·cos[i] + x[i]·sin[i].
+    public static func applyRotaryEmbedding(_ x: UnsafeMutablePointer<Float>, rows n: Int, heads: Int, headDim: Int,
+                                            cos: UnsafePointer<Float>, sin: UnsafePointer<Float>) {
+        precondition(headDim % 2 == 0, "rotary embedding needs an even head dimension")
+        omk_rope(x, Int64(n), Int64(heads), Int64(headDim), cos, sin)
+    }
+
     /// a += b
     public static func add(_ a: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, count: Int) {
         omk_add(a, b, Int64(count))

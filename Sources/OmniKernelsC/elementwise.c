@@ -163,3 +163,20 @@ float omk_dot(const float *a, const float *b, int64_t count) {
     for (; i < count; i++) total += a[i] * b[i];
     return total;
 }
+
+void omk_rope(float *x, int64_t rows, int64_t heads, int64_t head_dim, const float *cos_table, const float *sin_table) {
+    int64_t half = head_dim / 2;
+    for (int64_t r = 0; r < rows; r++) {
+        const float *c = cos_table + r * half;
+        const float *s = sin_table + r * half;
+        for (int64_t h = 0; h < heads; h++) {
+            float *lo = x + (r * heads + h) * head_dim;
+            float *hi = lo + half;
+            for (int64_t i = 0; i < half; i++) {
+                float a = lo[i], b = hi[i];
+                lo[i] = a * c[i] - b * s[i];
+                hi[i] = b * c[i] + a * s[i];
+            }
+        }
+    }
+}

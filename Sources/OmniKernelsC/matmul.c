@@ -5,8 +5,8 @@
 #include <cblas.h>
 #include <stdlib.h>
 
-// f32 scratch per converted block (per thread). Single-threaded sgemm (OpenBLAS Haswell and SkylakeX
-// kernels) measured best from 1 MiB (2048 columns) to 2-4 MiB (8192 columns); blocks keep >= 64 rows.
+// f32 scratch per converted block (per thread). Single-threaded sgemm (OpenBLAS Haswell and Cooperlake
+// kernels on Zen 5) measured best with >= 1 MiB blocks for 2048 columns and >= 128 rows (4 MiB) for 8192.
 static int64_t scratch_bytes_target = 2 << 20;
 
 void omk_set_matmul_scratch_bytes(int64_t bytes) { scratch_bytes_target = bytes > 4096 ? bytes : 4096; }
@@ -66,7 +66,7 @@ void omk_matmul(const omk_matrix *w, const float *x, int64_t n, float *y) {
     // Block sizes depend only on the shapes, never on the thread count, so the thread count cannot change
     // results (OpenBLAS may order sums differently for differently shaped calls).
     int64_t block = scratch_bytes_target / (4 * (w->cols > 0 ? w->cols : 1));
-    if (block < 64) block = 64;
+    if (block < 128) block = 128;
     int64_t quarter = (w->rows + 3) / 4; // at least four blocks, so two threads can share the work
     if (block > quarter) block = quarter;
     block = block < 16 ? 16 : (block + 15) & ~(int64_t)15;

@@ -93,6 +93,28 @@ extension KernelSuites {
             #expect(masked == [0.5, 0.5])
         }
 
+        @Test func rotaryEmbeddingMatchesRotateHalfFormula() {
+            var random = SeededRandom(seed: 15)
+            let rows = 3, heads = 4, headDim = 10, half = headDim / 2
+            let original = random.floats(rows * heads * headDim)
+            let angles = (0..<(rows * half)).map { Double($0 % half) * 0.3 + Double($0 / half) }
+            let cos = angles.map { Float(Foundation.cos($0)) }, sin = angles.map { Float(Foundation.sin($0)) }
+            var x = original
+            Kernels.applyRotaryEmbedding(&x, rows: rows, heads: heads, headDim: headDim, cos: cos, sin: sin)
+            for r in 0..<rows {
+                for h in 0..<heads {
+                    let base = (r * heads + h) * headDim
+                    for i in 0..<headDim {
+                        // x * cos + rotate_half(x) * sin with full-width (duplicated) tables.
+                        let c = Double(cos[r * half + i % half]), s = Double(sin[r * half + i % half])
+                        let rotated = i < half ? -Double(original[base + i + half]) : Double(original[base + i - half])
+                        let expected = Double(original[base + i]) * c + rotated * s
+                        #expect(abs(Double(x[base + i]) - expected) <= 1e-6)
+                    }
+                }
+            }
+        }
+
         @Test func vectorHelpers() {
             var random = SeededRandom(seed: 10)
             for count in [0, 1, 7, 8, 9, 100, 1027, 70_001] {

@@ -88,6 +88,9 @@ void omk_add(float *a, const float *b, int64_t count);
 float omk_dot(const float *a, const float *b, int64_t count);
 void omk_axpy(float alpha, const float *x, float *y, int64_t count);
 
+/// Rotary position embedding in the rotate-half layout: x is [rows, heads, head_dim]; cos/sin are [rows, head_dim/2].
+void omk_rope(float *x, int64_t rows, int64_t heads, int64_t head_dim, const float *cos_table, const float *sin_table);
+
 // MARK: Memory bandwidth
 
 /// Sums `count` floats (SIMD, several accumulators): a pure streaming read for bandwidth measurement.
