@@ -93,7 +93,8 @@ public final class Generator: @unchecked Sendable {
     /// character, never part of a stop string) and returns false to cancel.
     public func generate(_ request: GenerationRequest, detokenizer: (any TokenTextDecoder)? = nil,
                          onToken: ((Int) -> Void)? = nil,
-                         onText: ((String) -> Bool)? = nil) throws -> GenerationResult {
+                         onText: ((String) -> Bool)? = nil,
+                         shouldContinue: (() -> Bool)? = nil) throws -> GenerationResult {
         guard !request.promptTokens.isEmpty else { throw EngineError.emptyPrompt }
         guard request.maxTokens >= 0 else { throw EngineError.wrongInput("max tokens must be >= 0") }
         try request.sampling.validate()
@@ -148,6 +149,7 @@ public final class Generator: @unchecked Sendable {
                     stoppedByString = true
                 }
             }
+            if let shouldContinue, !shouldContinue() { cancelled = true }
             if finish == .stop || cancelled { break }
             if generated.count >= request.maxTokens || request.promptTokens.count + generated.count >= limit {
                 finish = .length
