@@ -3,6 +3,7 @@ import OmniBench
 import OmniCommandLine
 import OmniEngine
 import OmniKernels
+import OmniSim
 import OmniTokenizer
 
 /// `omni-bench`: measurements of this machine and of OMNI on it (release builds).
@@ -10,6 +11,8 @@ let commands: [(String, String)] = [
     ("synth", "Write a random-weight checkpoint in a preset's shape."),
     ("generate", "Prefill and decode speed of a model, against this machine's memory bandwidth."),
     ("kernels", "Memory bandwidth, matvec/matmul throughput per dtype, dispatch overhead."),
+    ("calibrate", "Measure this machine and write a DeviceProfile JSON for OmniSim experiments."),
+    ("sim", "Simulator speed on an experiment: x faster than simulated time, events/s, a seed sweep, HDF5 trace cost."),
     ("tokenizer", "Encode throughput of a tokenizer.json on a text file (MB/s, single thread)."),
 ]
 
@@ -40,6 +43,16 @@ let generateSpec = CommandSpec(name: "omni-bench generate", summary: "Prefill an
 let kernelsSpec = CommandSpec(name: "omni-bench kernels", summary: "Kernel throughput against this machine's limits.", options: [
     OptionSpec("no-decode", help: "Skip the decode-step estimate."),
 ])
+
+let calibrateSpec = CommandSpec(name: "omni-bench calibrate", summary: "Measure this machine (bandwidth, matmul FLOP/s, decode bandwidth) and write a DeviceProfile JSON usable in OmniSim experiments.", options: [
+    OptionSpec("id", value: "ID", help: "Device id in the profile.", default: "this-machine"),
+    OptionSpec("out", value: "FILE", help: "Write the profile here instead of stdout."),
+])
+
+let simSpec = CommandSpec(name: "omni-bench sim", summary: "Simulator speed on one experiment, a sweep over seeds, and the cost of HDF5 traces.", options: [
+    OptionSpec("repeats", value: "N", help: "Runs of the experiment; medians are reported.", default: "3"),
+    OptionSpec("sweep", value: "N", help: "Also run N copies with seeds 1...N (0 to skip).", default: "100"),
+], positionals: ["experiment.json"], positionalsRequired: 1)
 
 let tokenizerSpec = CommandSpec(name: "omni-bench tokenizer", summary: "Single-threaded encode throughput of a tokenizer.", options: [
     OptionSpec("tokenizer", value: "DIR", help: "Folder with tokenizer.json."),
@@ -100,6 +113,39 @@ do {
         let args = try kernelsSpec.parse(rest)
         if args.flag("help") { print(kernelsSpec.help); exit(0) }
         _ = KernelBenchmarks.runAll(includeDecodeStep: !args.flag("no-decode"))
+    case "calibrate":
+        let args = try calibrateSpec.parse(rest)
+        if args.flag("help") { print(calibrateSpec.help); exit(0) }
+        let profile = Calibration.measureThisMachine(id: args.string("id") ?? "this-machine", log: log)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try encoder.encode(profile)
+        if let out = args.string("out") {
+            try data.write(to: URL(fileURLWithPath: out))
+            log("wrote \(out)")
+        } else {
+            print(String(decoding: data, as: UTF8.self))
+        }
+    case "sim":
+        let args = try simSpec.parse(rest)
+        if args.flag("help") { print(simSpec.help); exit(0) }
+        guard let path = args.positionals.first else { throw CommandLineError.missingPositional(command: simSpec.name, name: "experiment.json") }
+        let experiment = try Experiment.load(file: URL(fileURLWithPath: path))
+        let repeats = try args.int("repeats", range: 1...100) ?? 3
+        let f = try SimulatorBenchmark.run(experiment, repeats: repeats)
+        print(String(format: "%@: %d events, %.1f simulated s, %.3f s wall (median of %d): %.0fx faster than simulated time, %.0f events/s",
+                     experiment.name, f.events, f.simulatedSeconds, f.medianWall, repeats, f.speedup, f.eventsPerSecond))
+        let sweepCount = try args.int("sweep", range: 0...10_000) ?? 100
+        if sweepCount > 0 {
+            var small = experiment
+            small.outputs.hdf5 = false
+            let s = try SimulatorBenchmark.sweep(small, count: sweepCount)
+            print(String(format: "sweep: %d runs (seeds 1...%d) in %.2f s wall, %d events", sweepCount, sweepCount, s.wallSeconds, s.events))
+        }
+        let overhead = try SimulatorBenchmark.traceOverhead(experiment, repeats: repeats,
+                                                            scratch: FileManager.default.temporaryDirectory)
+        print(String(format: "HDF5 traces: %.3f s to write vs %.3f s to simulate = %.1f%% of simulation wall time",
+                     overhead.hdf5, overhead.simulation, overhead.hdf5 / max(overhead.simulation, 1e-12) * 100))
     case "tokenizer":
         let args = try tokenizerSpec.parse(rest)
         if args.flag("help") { print(tokenizerSpec.help); exit(0) }
