@@ -26,15 +26,24 @@ public enum SimulatorBenchmark {
         return Figures(events: last?.events ?? 0, simulatedSeconds: last?.simulatedSeconds ?? 0, wallSeconds: walls)
     }
 
-    /// Runs `count` copies of the experiment with seeds 1...count; returns the total wall time.
+    /// Runs `count` copies of the experiment with seeds 1...count, one per core at a time;
+    /// returns the total wall time. Each run is single-threaded and independent.
     public static func sweep(_ experiment: Experiment, count: Int) throws -> (wallSeconds: Double, events: Int) {
         let start = ContinuousClock.now
-        var events = 0
-        for seed in 1...max(1, count) {
-            var e = experiment
-            e.seed = UInt64(seed)
-            events += try ExperimentRunner.run(e).events
+        let n = max(1, count)
+        let results = SweepResults(count: n)
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var seed = worker
+            while seed < n {
+                var e = experiment
+                e.seed = UInt64(seed + 1)
+                results.set(seed, Result { try ExperimentRunner.run(e).events })
+                seed += workers
+            }
         }
+        var events = 0
+        for r in results.all { events += try r.get() }
         return ((ContinuousClock.now - start).seconds, events)
     }
 
@@ -59,4 +68,13 @@ public enum SimulatorBenchmark {
         }
         return (median(sims), median(writes))
     }
+}
+
+/// Results of a parallel sweep, one slot per run.
+final class SweepResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<Int, Error>]
+    init(count: Int) { slots = Array(repeating: .success(0), count: count) }
+    func set(_ i: Int, _ r: Result<Int, Error>) { lock.lock(); slots[i] = r; lock.unlock() }
+    var all: [Result<Int, Error>] { lock.lock(); defer { lock.unlock() }; return slots }
 }

@@ -402,3 +402,9 @@ extension Experiment {
         }
     }
 }
+
+// An experiment is plain values (tuples of strings and numbers prevent the checked conformance).
+extension Experiment: @unchecked Sendable {}
+extension Workload: Sendable {}
+extension Workload.Arrivals: Sendable {}
+extension Workload.Lengths: Sendable {}

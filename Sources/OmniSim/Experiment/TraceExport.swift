@@ -37,9 +37,9 @@ public enum TraceExport {
             }
         }
         func ns(_ seconds: Double) -> Int64 { Int64((seconds * 1e9).rounded()) }
-        var requestNumber: [String: Int64] = [:]
+        var requestNumber: [RequestID: Int64] = [:]
         for (i, r) in outcome.requests.enumerated() {
-            requestNumber[r.id.description] = Int64(i)
+            requestNumber[r.id] = Int64(i)
             var status = TraceRequestStatus.ok
             var error = ""
             switch r.outcome {
@@ -56,15 +56,18 @@ public enum TraceExport {
         }
         let kinds: [String: TraceEventKind] = ["prefill": .prefill, "decode": .decode, "send": .send, "receive": .receive,
                                                "sample": .sample, "queue_wait": .queueWait, "fault": .fault]
+        var events: [TraceEvent] = []
+        events.reserveCapacity(outcome.spans.count)
         for span in outcome.spans {
             guard let kind = kinds[span.kind] else { continue }
-            try writer.record(TraceEvent(startNs: ns(span.start), endNs: ns(span.end), node: index[span.node] ?? -1, kind: kind,
-                                         request: span.request.flatMap { requestNumber[$0.description] } ?? -1,
+            events.append(TraceEvent(startNs: ns(span.start), endNs: ns(span.end), node: index[span.node] ?? -1, kind: kind,
+                                         request: span.request.flatMap { requestNumber[$0] } ?? -1,
                                          bytes: Int64(span.bytes),
                                          layerFirst: span.layers.map { Int32($0.lowerBound) } ?? -1,
                                          layerLast: span.layers.map { Int32($0.upperBound - 1) } ?? -1,
                                          peer: span.peer.flatMap { index[$0] } ?? -1))
         }
+        try writer.record(contentsOf: events)
         try writer.close()
     }
 }
