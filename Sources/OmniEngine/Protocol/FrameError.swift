@@ -4,8 +4,9 @@ import Foundation
 /// where it applies, at which byte offset of the frame (counted from the first magic byte) and in
 /// which field. A connection that produced one of these is to be closed; the node keeps serving.
 public enum FrameError: LocalizedError, Equatable, Sendable {
-    /// The frame does not start with the protocol's magic bytes (the peer speaks something else).
-    case badMagic(found: [UInt8])
+    /// The frame (or beacon) does not start with the protocol's magic bytes: the peer speaks
+    /// something else.
+    case badMagic(expected: [UInt8], found: [UInt8])
     /// The peer speaks a protocol version this node does not.
     case unsupportedVersion(got: UInt16, supported: UInt16)
     /// The header names a message type this node does not know.
@@ -23,9 +24,10 @@ public enum FrameError: LocalizedError, Equatable, Sendable {
 
     public var errorDescription: String? {
         switch self {
-        case .badMagic(let found):
-            let hex = found.map { String(format: "%02x", $0) }.joined(separator: " ")
-            return "bad frame magic at byte 0: expected \"OMNI\" (4f 4d 4e 49), found \(hex)"
+        case .badMagic(let expected, let found):
+            func hex(_ b: [UInt8]) -> String { b.map { String(format: "%02x", $0) }.joined(separator: " ") }
+            let name = String(decoding: expected, as: UTF8.self)
+            return "bad magic at byte 0: expected \"\(name)\" (\(hex(expected))), found \(hex(found))"
         case .unsupportedVersion(let got, let supported):
             return "unsupported protocol version \(got) at byte 4 (this node speaks version \(supported))"
         case .unknownMessageType(let type):

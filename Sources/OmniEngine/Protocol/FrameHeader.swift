@@ -46,7 +46,7 @@ public struct FrameHeader: Sendable, Equatable {
     /// another protocol is refused at its first byte.
     static func checkMagicPrefix(_ prefix: some Collection<UInt8>) throws(FrameError) {
         for (byte, expected) in zip(prefix, magic) where byte != expected {
-            throw .badMagic(found: Array(prefix.prefix(4)))
+            throw .badMagic(expected: magic, found: Array(prefix.prefix(4)))
         }
     }
 
