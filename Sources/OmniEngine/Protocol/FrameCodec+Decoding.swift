@@ -133,12 +133,12 @@ extension FrameCodec {
                 throw r.malformed("forward.activation.hidden.encoding",
                                   "unknown element encoding \(encoding) (0 placeholder, 1 f32, 2 f16, 3 bf16)", at: encodingAt)
             }
-            // Both factors are below 2^32, so the products cannot overflow a 64-bit Int.
-            let count = tokens * width
-            let byteCount = count * dtype.byteSize
-            guard byteCount <= r.remaining else {
+            // Both factors are below 2^32, but their product times 4 can still overflow an Int.
+            let (count, overflow1) = tokens.multipliedReportingOverflow(by: width)
+            let (byteCount, overflow2) = count.multipliedReportingOverflow(by: dtype.byteSize)
+            guard !overflow1, !overflow2, byteCount <= r.remaining else {
                 throw r.malformed("forward.activation.hidden.values",
-                                  "\(tokens) × \(width) \(dtype) values need \(byteCount) bytes, only \(r.remaining) left in the payload")
+                                  "\(tokens) × \(width) \(dtype) values do not fit in the \(r.remaining) bytes left in the payload")
             }
             let raw = try r.raw(byteCount, "forward.activation.hidden.values")
             return .hidden(HiddenStates(tokens: tokens, width: width, values: readValues(raw, count: count, dtype: dtype)))
