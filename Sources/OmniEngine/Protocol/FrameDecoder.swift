@@ -75,8 +75,9 @@ public struct FrameDecoder: Sendable {
             if authenticator == nil && parsed.isAuthenticated {
                 throw .authenticationFailed(reason: "\(parsed.type.name) frame carries a tag but this node has no cluster key")
             }
+            // No capacity is reserved from the claimed length: a peer that announces a large
+            // frame and sends nothing more costs only the bytes it actually sent.
             header = parsed
-            if available < parsed.frameLength { buffer.reserveCapacity(start + parsed.frameLength) }
         }
         guard let header, available >= header.frameLength else { return nil }
         let message = try buffer.withUnsafeBytes { all in Result { () throws(FrameError) -> PeerMessage in
