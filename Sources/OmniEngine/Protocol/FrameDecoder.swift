@@ -6,6 +6,9 @@
 /// refused before its payload is buffered. The first error is final: `next()` throws it again on
 /// every call and `append` drops further bytes; close the connection and log the error.
 ///
+/// Call `next()` until nil after each `append`: the decoder then holds at most one frame (at
+/// most `maxFrameBytes`) plus the last chunk appended. Work is linear in the bytes received.
+///
 /// With an `authenticator` (a cluster key), every frame must carry a valid tag; without one,
 /// tagged frames are refused too (the two ends disagree about the key).
 public struct FrameDecoder: Sendable {
