@@ -52,6 +52,19 @@ import Testing
         #expect(r.stderr.contains("tokenizer.json"), "stderr: \(r.stderr)")
     }
 
+    @Test func bundledModelIsTheDefaultAndWritesEnglish() throws {
+        let r = try CLI.run("omni", ["generate", "--prompt", "Tell me of love", "--max-tokens", "40", "--temperature", "0.8",
+                                     "--seed", "3", "--json"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let text = json["text"] as? String ?? ""
+        // Mostly letters and spaces, and words a reader knows.
+        let letters = text.unicodeScalars.filter { CharacterSet.letters.contains($0) || $0 == " " || $0 == "\n" }.count
+        #expect(Double(letters) / Double(max(1, text.unicodeScalars.count)) > 0.8, "\(text)")
+        let words = Set(text.lowercased().split { !$0.isLetter }.map(String.init))
+        #expect(!words.isDisjoint(with: ["the", "and", "my", "i", "of", "to", "thy", "thou", "love", "a", "is", "me"]), "\(text)")
+    }
+
     @Test func helpExplainsEveryOption() throws {
         let r = try CLI.run("omni", ["generate", "--help"])
         #expect(r.status == 0)
