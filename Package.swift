@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "OmniHDF5", dependencies: ["CHDF5"]),
 
         // Command-line tools.
-        .executableTarget(name: "OmniCLI", dependencies: ["OmniEngine", "OmniCommandLine"]),
+        .executableTarget(name: "OmniCLI", dependencies: ["OmniEngine", "OmniCommandLine", "OmniHDF5"]),
         .executableTarget(name: "OmniSimCLI", dependencies: ["OmniSim", "OmniCommandLine"]),
         .executableTarget(name: "OmniBenchCLI", dependencies: ["OmniBench", "OmniCommandLine"]),
 

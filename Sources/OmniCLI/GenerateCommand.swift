@@ -18,6 +18,8 @@ enum GenerateCommand {
         OptionSpec("stop", value: "TEXT", help: "Stop when this text is generated."),
         OptionSpec("raw", help: "Tokenize the prompt as it is (as transformers' tokenizer(text)), no chat template."),
         OptionSpec("ignore-eos", help: "Keep generating past end-of-sequence tokens up to --max-tokens."),
+        OptionSpec("capture-activations", value: "SPEC", help: "Capture hidden states entering layers, e.g. \"layers=0,8;positions=0-31;max=64MB\" (layer = number of layers: the final hidden state)."),
+        OptionSpec("capture-file", value: "FILE", help: "HDF5 file for captured activations (OMNI trace schema).", default: "activations.h5"),
         OptionSpec("json", help: "Print one JSON object (ids, text, finish reason, timings) instead of streaming."),
     ])
 
@@ -44,6 +46,8 @@ enum GenerateCommand {
                                                 expected: "a model directory (the bundled Models/\(DefaultModel.folderName) was not found next to the executable; set OMNI_DEFAULT_MODEL)")
         }
         let json = args.flag("json")
+        let capture = try args.string("capture-activations").map(ActivationCaptureSpec.parse)
+        let captureFile = args.string("capture-file") ?? "activations.h5"
 
         let loadStart = ContinuousClock.now
         let model = try LocalModel(directory: modelURL)
@@ -63,10 +67,19 @@ enum GenerateCommand {
                                         stopTokenIds: model.stopTokenIds, stopStrings: args.string("stop").map { [$0] } ?? [],
                                         ignoreEOS: args.flag("ignore-eos"))
         let stdout = FileHandle.standardOutput
+        let recorder = capture.map(ActivationRecorder.init)
         let result = try generator.generate(request, detokenizer: model.makeDetokenizer(), onText: { piece in
             if !json { stdout.write(Data(piece.utf8)) }
             return true
-        })
+        }, observer: recorder?.observer(request: 0))
+        if let recorder {
+            try ActivationFile.write(recorder, to: captureFile, command: CommandLine.arguments.joined(separator: " "),
+                                     layers: 0..<model.checkpoint.config.numLayers, promptTokens: promptTokens.count,
+                                     outputTokens: result.tokens.count)
+            if recorder.truncated {
+                printError("warning: activation capture stopped at the \(recorder.spec.maxBytes)-byte cap (max=…); \(recorder.capturedBytes) bytes kept in \(captureFile)")
+            }
+        }
         if json {
             let object: [String: Any] = [
                 "prompt_token_ids": promptTokens,

@@ -65,6 +65,41 @@ import Testing
         #expect(!words.isDisjoint(with: ["the", "and", "my", "i", "of", "to", "thy", "thou", "love", "a", "is", "me"]), "\(text)")
     }
 
+    @Test func capturedActivationsReadWithH5pyEqualTransformers() throws {
+        let reference = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: CLI.fixtureModel + "/reference.json"))) as? [String: Any] ?? [:]
+        let text = try #require(reference["input_text"] as? String)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("omni-capture-\(UUID().uuidString).h5").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let r = try CLI.run("omni", ["generate", "--model", CLI.fixtureModel, "--raw", "--prompt", text, "--max-tokens", "2",
+                                     "--capture-activations", "layers=2", "--capture-file", file, "--json"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect((json["prompt_token_ids"] as? [Int]) == (reference["input_ids"] as? [Int]))
+        let script = """
+        import h5py, json, sys, numpy as np
+        f = h5py.File(sys.argv[1], "r")
+        ref = np.array(json.load(open(sys.argv[2]))["hidden_states"]["layer_2_input"], dtype=np.float32)
+        d = f["activations"]["0"]["2"]
+        pos = list(d.attrs["positions"])
+        got = d[...][: len(ref)]
+        assert pos[: len(ref)] == list(range(len(ref))), pos
+        print(float(np.abs(got - ref).max()))
+        """
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "-c", script, file, CLI.fixtureModel + "/reference.json"]
+        let out = Pipe(), err = Pipe()
+        check.standardOutput = out
+        check.standardError = err
+        try check.run()
+        check.waitUntilExit()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let problem = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(check.terminationStatus == 0, "h5py check failed (pip install h5py numpy): \(problem)")
+        let difference = Double(printed.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .infinity
+        #expect(difference <= 1e-4)
+    }
+
     @Test func helpExplainsEveryOption() throws {
         let r = try CLI.run("omni", ["generate", "--help"])
         #expect(r.status == 0)

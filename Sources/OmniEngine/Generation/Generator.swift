@@ -75,10 +75,11 @@ public final class Generator: @unchecked Sendable {
     }
 
     /// Runs all shards on `tokens` appended to the caches; returns logits rows.
-    public func logits(for tokens: [Int], caches: [KVCache], mode: TransformerShard.LogitsMode = .last) throws -> [Float] {
+    public func logits(for tokens: [Int], caches: [KVCache], mode: TransformerShard.LogitsMode = .last,
+                       observer: TransformerShard.Observer? = nil) throws -> [Float] {
         var input = TransformerShard.Input.tokens(tokens)
         for (shard, cache) in zip(shards, caches) {
-            let out = try shard.forward(input, cache: cache, logits: mode)
+            let out = try shard.forward(input, cache: cache, logits: mode, observer: observer)
             if let logits = out.logits { return logits }
             input = .hidden(out.hidden ?? [], count: out.count)
         }
@@ -94,7 +95,8 @@ public final class Generator: @unchecked Sendable {
     public func generate(_ request: GenerationRequest, detokenizer: (any TokenTextDecoder)? = nil,
                          onToken: ((Int) -> Void)? = nil,
                          onText: ((String) -> Bool)? = nil,
-                         shouldContinue: (() -> Bool)? = nil) throws -> GenerationResult {
+                         shouldContinue: (() -> Bool)? = nil,
+                         observer: TransformerShard.Observer? = nil) throws -> GenerationResult {
         guard !request.promptTokens.isEmpty else { throw EngineError.emptyPrompt }
         guard request.maxTokens >= 0 else { throw EngineError.wrongInput("max tokens must be >= 0") }
         try request.sampling.validate()
@@ -125,7 +127,7 @@ public final class Generator: @unchecked Sendable {
             return GenerationResult(tokens: [], text: "", finishReason: .length, timings: timings)
         }
         var clock = ContinuousClock.now
-        var logits = try logits(for: request.promptTokens, caches: caches)
+        var logits = try logits(for: request.promptTokens, caches: caches, observer: observer)
         timings.prefillSeconds = (ContinuousClock.now - clock).seconds
         timings.prefillTokens = request.promptTokens.count
         clock = ContinuousClock.now
@@ -155,7 +157,7 @@ public final class Generator: @unchecked Sendable {
                 finish = .length
                 break
             }
-            logits = try self.logits(for: [token], caches: caches)
+            logits = try self.logits(for: [token], caches: caches, observer: observer)
             timings.decodeTokens += 1
         }
         timings.decodeSeconds = (ContinuousClock.now - clock).seconds

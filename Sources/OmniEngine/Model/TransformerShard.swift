@@ -23,6 +23,10 @@ public final class TransformerShard: @unchecked Sendable {
         case last, all
     }
 
+    /// Sees the residual stream entering each layer (global index; `numLayers` for the final
+    /// hidden state before the last norm): layer, first position, rows, width, values.
+    public typealias Observer = (_ layer: Int, _ startPosition: Int, _ rows: Int, _ width: Int, _ values: UnsafeBufferPointer<Float>) -> Void
+
     /// What a shard produces: hidden states for the next shard, or logits on the last one.
     public struct Output {
         public var count: Int
@@ -51,7 +55,7 @@ public final class TransformerShard: @unchecked Sendable {
 
     /// Runs the shard on `input` at positions [cache.length, cache.length + count) and appends
     /// to the cache.
-    public func forward(_ input: Input, cache: KVCache, logits mode: LogitsMode = .last) throws -> Output {
+    public func forward(_ input: Input, cache: KVCache, logits mode: LogitsMode = .last, observer: Observer? = nil) throws -> Output {
         let c = config
         let h = c.hiddenSize
         let n: Int
@@ -88,6 +92,7 @@ public final class TransformerShard: @unchecked Sendable {
             table.cos.withUnsafeBufferPointer { cosB in
                 table.sin.withUnsafeBufferPointer { sinB in
                     for (index, layer) in weights.layers.enumerated() {
+                        observer?(weights.layerRange.lowerBound + index, start, n, h, UnsafeBufferPointer(xb))
                         runLayer(layer, index: index, x: xb.baseAddress!, tokens: n, start: start, cache: cache,
                                  scratch: scratch, cos: cosB.baseAddress!, sin: sinB.baseAddress!)
                     }
@@ -95,6 +100,7 @@ public final class TransformerShard: @unchecked Sendable {
             }
         }
         cache.advance(by: n)
+        if weights.isLast { x.withUnsafeBufferPointer { observer?(c.numLayers, start, n, h, $0) } }
 
         guard weights.isLast, let finalNorm = weights.finalNorm, let lmHead = weights.lmHead else {
             return Output(count: n, hidden: x, logits: nil)
