@@ -22,7 +22,7 @@ import Testing
 
     @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "\"\\x\"", "01x", "tru", "[1] 2", "\"\u{1}\"", "-", "1.", "1e"])
     func malformedJSONIsRejected(_ text: String) {
-        #expect(throws: JSONParseError.self) { try Value.parseJSON(text) }
+        #expect(throws: JinjaError.self) { try Value.parseJSON(text) }
     }
 
     @Test func jsonObjectFromFoundation() throws {
