@@ -1,6 +1,16 @@
 /// Filters that take a sequence apart or put one together: batch, sort, dictsort, unique,
 /// min/max, map, select/reject(attr).
 extension Filters {
+    /// Python's `sorted(reverse=...)` takes only integers (bools included).
+    static func sortedReverseFlag(_ value: Value?) throws -> Bool {
+        switch value {
+        case nil: return false
+        case .bool(let b)?: return b
+        case .int(let i)?: return i != 0
+        case let other?: throw RuntimeFailure("'\(other.typeName)' object cannot be interpreted as an integer")
+        }
+    }
+
     static func batch(_ value: Value, _ args: Arguments) throws -> Value {
         guard case .int(let size)? = args.value(0, "linecount").flatMap(Operators.number), size > 0 else {
             throw RuntimeFailure("batch needs a positive line count")
@@ -16,7 +26,7 @@ extension Filters {
             if let fill, fill != .none { while row.count < size { row.append(fill) } }
             rows.append(.array(row))
         }
-        return .array(rows)
+        return .generator(rows)
     }
 
     static func sortKey(_ value: Value, caseSensitive: Bool) -> Value {
@@ -39,7 +49,7 @@ extension Filters {
     }
 
     static func sort(_ value: Value, _ args: Arguments) throws -> Value {
-        let reverse = args.value(0, "reverse")?.isTruthy ?? false
+        let reverse = try sortedReverseFlag(args.value(0, "reverse"))
         let caseSensitive = args.value(1, "case_sensitive")?.isTruthy ?? false
         let attribute = args.value(2, "attribute")
         return .array(try stableSort(try Operators.iterate(value), reverse: reverse) { item in
@@ -56,7 +66,7 @@ extension Filters {
         case .string("key")?, nil: byValue = false
         default: throw RuntimeFailure("You can only sort by either \"key\" or \"value\"")
         }
-        let reverse = args.value(2, "reverse")?.isTruthy ?? false
+        let reverse = try sortedReverseFlag(args.value(2, "reverse"))
         let pairs: [Value] = o.pairs.map { .tuple([.string($0.key), $0.value]) }
         return .array(try stableSort(pairs, reverse: reverse) { pair in
             guard let kv = pair.sequenceItems else { return pair }
@@ -80,7 +90,7 @@ extension Filters {
                 result.append(item)
             }
         }
-        return .array(result)
+        return .generator(result)
     }
 
     static func extreme(_ value: Value, _ args: Arguments, largest: Bool) throws -> Value {
@@ -100,11 +110,11 @@ extension Filters {
 
     static func map(_ value: Value, _ args: Arguments, renderer: Renderer) throws -> Value {
         // jinja2 only looks at the arguments when there is something to map.
-        if !value.isTruthy { return .array([]) }
+        if !value.isTruthy { return .generator([]) }
         let items = try Operators.iterate(value)
         if let attribute = args.keyword("attribute") {
             let fallback = args.keyword("default")
-            return .array(try items.map { item in
+            return .generator(try items.map { item in
                 let found = try lookupPath(item, attribute)
                 if case .undefined = found, let fallback { return fallback }
                 return found
@@ -113,13 +123,14 @@ extension Filters {
         guard case .string(let filterName)? = args.positional.first else {
             throw RuntimeFailure("map requires a filter argument")
         }
-        if !names.contains(filterName) { throw RuntimeFailure("No filter named '\(filterName)'.") }
+        // jinja2 looks the filter up for each item, so an unknown one fails only if there are items.
+        if !items.isEmpty, !names.contains(filterName) { throw RuntimeFailure("No filter named '\(filterName)'.") }
         let rest = Arguments(positional: Array(args.positional.dropFirst()), keywords: args.keywords)
-        return .array(try items.map { try apply(filterName, to: $0, rest, renderer: renderer) })
+        return .generator(try items.map { try apply(filterName, to: $0, rest, renderer: renderer) })
     }
 
     static func select(_ name: String, _ value: Value, _ args: Arguments, renderer: Renderer) throws -> Value {
-        if !value.isTruthy { return .array([]) }
+        if !value.isTruthy { return .generator([]) }
         let byAttribute = name.hasSuffix("attr")
         let keep = name.hasPrefix("select")
         var positional = args.positional[...]
@@ -130,13 +141,18 @@ extension Filters {
             positional = positional.dropFirst()
         }
         var testName: String?
+        let items = try Operators.iterate(value)
         if let first = positional.first {
-            guard case .string(let t) = first else { throw RuntimeFailure("No test named \(try PythonFormatting.repr(first)).") }
+            // jinja2 looks the test up for each item, so a bad name fails only if there are items.
+            guard case .string(let t) = first else {
+                if items.isEmpty { return .generator([]) }
+                throw RuntimeFailure("No test named \(try PythonFormatting.repr(first)).")
+            }
             testName = t
             positional = positional.dropFirst()
         }
         let testArguments = Arguments(positional: Array(positional), keywords: args.keywords)
-        return .array(try Operators.iterate(value).filter { item in
+        return .generator(try items.filter { item in
             let subject = try attribute.map { try lookupPath(item, $0) } ?? item
             let passed = try testName.map { try TestFunctions.apply($0, to: subject, testArguments, renderer: renderer) } ?? subject.isTruthy
             return passed == keep

@@ -43,8 +43,11 @@ enum Filters {
             if case .undefined = value { return .undefined }
             return try Operators.iterate(value).first ?? .undefined
         case "last":
-            if case .undefined = value { return .undefined }
-            return try Operators.iterate(value).last ?? .undefined
+            switch value {
+            case .undefined: return .undefined
+            case .generator: throw RuntimeFailure("'generator' object is not reversible")
+            default: return try Operators.iterate(value).last ?? .undefined
+            }
         case "float": return toFloat(value, fallback: args.value(0, "default") ?? .double(0))
         case "format":
             guard case .string(let format) = value else { return .string(try PythonFormatting.str(value)) }
@@ -54,8 +57,8 @@ enum Filters {
         case "int": return try toInt(value, fallback: args.value(0, "default") ?? .int(0), base: try Methods.int(args, 1, "base", default: 10))
         case "items":
             switch value {
-            case .undefined: return .array([])
-            case .object(let o): return .array(o.pairs.map { .tuple([.string($0.key), $0.value]) })
+            case .undefined: return .generator([])
+            case .object(let o): return .generator(o.pairs.map { .tuple([.string($0.key), $0.value]) })
             default: throw RuntimeFailure("Can only get item pairs from a mapping.")
             }
         case "join": return try join(value, args)
@@ -74,8 +77,12 @@ enum Filters {
             let count = args.value(2, "count").flatMap { if case .int(let i) = $0 { return i } else { return nil } } ?? -1
             return .string(PyString.replace(text, try PythonFormatting.str(old), try PythonFormatting.str(new), count: count))
         case "reverse":
-            if case .string(let s) = value { return .string(PyString.string(s.unicodeScalars.reversed())) }
-            return .array(try Operators.iterate(value).reversed())
+            switch value {
+            case .string(let s): return .string(PyString.string(s.unicodeScalars.reversed()))
+            // jinja2 falls back to a reversed list for what `reversed()` refuses.
+            case .generator(let items): return .array(items.reversed())
+            default: return .generator(try Operators.iterate(value).reversed())
+            }
         case "round": return try round(value, args)
         case "safe", "string": return .string(try PythonFormatting.str(value))
         case "sort": return try sort(value, args)
@@ -116,6 +123,7 @@ enum Filters {
         case .undefined: return 0
         case .string(let s): return s.unicodeScalars.count
         case .array(let a), .tuple(let a): return a.count
+        case .generator: throw RuntimeFailure("object of type 'generator' has no len()")
         case .object(let o): return o.count
         default: throw RuntimeFailure("object of type '\(value.typeName)' has no len()")
         }

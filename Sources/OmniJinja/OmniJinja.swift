@@ -27,9 +27,10 @@
 /// template's own `raise_exception` message), `.invalidJSON`. Runaway templates stop at
 /// `RenderLimits`; nesting is capped so bad input never exhausts the stack.
 ///
-/// Not supported (jinja2 differs): integers beyond 64 bits; generators (filters such as
-/// `select`/`map` return lists, so an empty result is falsy and `|length` works where jinja2
-/// would fail); `range`, dict views, macros and other Python objects print differently;
+/// Not supported (jinja2 differs): integers beyond 64 bits; generators are values, not
+/// single-use iterators (reading one twice gives its items twice), and jinja2 reports errors
+/// inside them only when they are consumed; `range`, dict views, generators, macros and other
+/// Python objects print differently;
 /// `{% include %}`/`{% extends %}`/`{% import %}`/blocks, recursive loops, `loop.changed`,
 /// and the filters `groupby`, `slice`, `striptags`, `wordwrap`, `urlize`, `urlencode`,
 /// `xmlattr`, `filesizeformat`, `random`.

@@ -14,6 +14,9 @@ public indirect enum Value: Sendable, Equatable {
     /// A Python tuple (from `(a, b)`, `dict.items()`, ...); prints with parentheses, equals no list.
     case tuple([Value])
     case object(OrderedObject)
+    /// What jinja2's lazy filters (`select`, `map`, `reverse`, `items`, ...) return: iterable,
+    /// always truthy (even when empty), without a length; `|list` turns it into a list.
+    case generator([Value])
     /// A mutable `namespace(...)` object; shared by reference like Python's.
     case namespace(Namespace)
     /// Something a template can call: globals, macros and bound methods.
@@ -88,7 +91,7 @@ extension Value {
     func nestsDeeper(than limit: Int) -> Bool {
         if limit < 0 { return true }
         switch self {
-        case .array(let items), .tuple(let items): return items.contains { $0.nestsDeeper(than: limit - 1) }
+        case .array(let items), .tuple(let items), .generator(let items): return items.contains { $0.nestsDeeper(than: limit - 1) }
         case .object(let object): return object.values.contains { $0.nestsDeeper(than: limit - 1) }
         case .namespace(let ns): return ns.attributes.values.contains { $0.nestsDeeper(than: limit - 1) }
         default: return false
@@ -105,7 +108,7 @@ extension Value {
         case .string(let s): return !s.isEmpty
         case .array(let a), .tuple(let a): return !a.isEmpty
         case .object(let o): return !o.isEmpty
-        case .namespace, .function: return true
+        case .namespace, .function, .generator: return true
         }
     }
 
@@ -120,6 +123,7 @@ extension Value {
         case .string: return "str"
         case .array: return "list"
         case .tuple: return "tuple"
+        case .generator: return "generator"
         case .object: return "dict"
         case .namespace: return "Namespace"
         case .function: return "function"
