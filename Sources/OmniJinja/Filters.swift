@@ -270,6 +270,7 @@ enum Filters {
     }
 
     static func truncate(_ value: Value, _ args: Arguments) throws -> Value {
+        if case .string = value {} else { _ = try Filters.length(value) }  // Python takes len(s) first
         let text = try PythonFormatting.str(value)
         let length = try Methods.int(args, 0, "length", default: 255)
         let killWords = args.value(1, "killwords")?.isTruthy ?? false
