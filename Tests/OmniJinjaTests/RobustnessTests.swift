@@ -62,3 +62,15 @@ extension RobustnessTests {
         #expect(try Template("{{ x | tojson }}").render(["x": try Value.parseJSON(deep)]) == deep)
     }
 }
+
+extension RobustnessTests {
+    @Test func macroEscapingIntoACallersNamespaceDoesNotCrash() throws {
+        let namespace = Namespace()
+        _ = try Template("{% macro m() %}x{% endmacro %}{% set ns.f = m %}").render(["ns": .namespace(namespace)])
+        guard case .function(let escaped)? = namespace.attributes["f"] else {
+            Issue.record("the macro was not stored")
+            return
+        }
+        #expect(throws: (any Error).self) { try escaped.call(Arguments()) }
+    }
+}
