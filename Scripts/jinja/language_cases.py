@@ -85,6 +85,13 @@ LANGUAGE_CASES = [
     ("{{ 'hello %s, %d' | format('bob', 3) }} {{ [1, 2] | pprint }}", {}),
     ("{{ 'a long sentence here that goes on' | truncate(15) }}|{{ 'short' | truncate(15) }}|{{ 'a long sentence here that goes on' | truncate(15, true, '..', 0) }}", {}),
     ("{% filter upper %}inside {{ 'filter' }}{% endfilter %}", {}),
+    # Lazy filters return generators: truthy even when empty, no length, fine once listed.
+    ("{{ 'yes' if [2, 4] | select('odd') else 'no' }} {{ [2, 4] | select('odd') | list | length }} {{ 'yes' if [] | reverse else 'no' }}", {}),
+    ("{{ [1, 2] | map('string') | length }}", {}),
+    ("{{ [1, 2] | select('odd') | tojson }}", {}),
+    ("{{ [1, 2] | select('odd') | last }}", {}),
+    ("{{ x | map('nosuchfilter') | list }}|{{ [] | select(5) | list }}", {}),
+    ("{% for k, v in {'a': 1} | items %}{{ k }}{{ v }}{% endfor %} {{ {'a': 1} | items | list }} {{ [3, 1] | reverse | reverse }}", {}),
     ("{{ x | nosuchfilter }}", {}),
     # String methods.
     ("{{ s.strip() }}|{{ s.lstrip() }}|{{ s.rstrip() }}|{{ 'xxaxx'.strip('x') }}|{{ s.upper() }}|{{ s.lower() }}|{{ s.title() }}|{{ 'hELLO wORLD'.capitalize() }}", {"s": "  Hello World  "}),

@@ -14,7 +14,12 @@ import sys
 
 import jinja2
 import transformers
-from transformers.utils.chat_template_utils import _alias_reasoning_fields, _compile_jinja_template
+from transformers.utils.chat_template_utils import (
+    _alias_reasoning_fields,
+    _compile_jinja_template,
+    _normalize_chat_messages,
+    render_jinja_template,
+)
 
 sys.path.insert(0, os.path.dirname(__file__))
 from conversations import OPTION_SETS, SPECIAL_TOKENS, THINKING_OPTIONS, conversations  # noqa: E402
@@ -41,6 +46,21 @@ def outcome(template, context):
         return {"error": {"type": type(error).__name__, "message": str(error)}}
 
 
+def chat_outcome(source, messages, extra, options):
+    """Renders through transformers' own render_jinja_template, as apply_chat_template does."""
+    compile_template(source)  # the compiled template is cached; this pins its clock
+    kwargs = {**SPECIAL_TOKENS, **{k: v for k, v in extra.items() if k != "tools"}, **options}
+    add_generation_prompt = kwargs.pop("add_generation_prompt")
+    try:
+        rendered, _ = render_jinja_template(
+            conversations=[_normalize_chat_messages(json.loads(json.dumps(messages)))],
+            tools=extra.get("tools"), documents=None, chat_template=source,
+            add_generation_prompt=add_generation_prompt, **kwargs)
+        return {"expected": rendered[0]}
+    except Exception as error:
+        return {"error": {"type": type(error).__name__, "message": str(error)}}
+
+
 def chat_cases(source):
     """One case per conversation: its context, and per option set (generation prompt,
     thinking) the options merged into the context and the outcome."""
@@ -61,7 +81,14 @@ def chat_cases(source):
         for options in OPTION_SETS:
             for think in thinking:
                 merged = {**options, **think}
-                variants.append({"options": merged, **outcome(template, {**context, **merged})})
+                variant = {"options": merged, **outcome(template, {**context, **merged})}
+                # What apply_chat_template would give: transformers drops None-valued message keys,
+                # then render_jinja_template passes its variables. Recorded only where it differs.
+                chat = chat_outcome(source, messages, extra, merged)
+                direct = {k: variant[k] for k in ("expected", "error") if k in variant}
+                if chat != direct:
+                    variant["chat"] = chat
+                variants.append(variant)
         # The messages as a client sends them, before transformers aliases reasoning fields,
         # so the Swift test can check Template.renderChat's aliasing too.
         cases.append({"name": name, "raw_messages": messages, "context": context, "variants": variants})

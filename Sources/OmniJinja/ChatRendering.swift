@@ -2,20 +2,28 @@ import Foundation
 
 extension Template {
     /// Renders a chat template with the variables transformers' `apply_chat_template` passes:
-    /// `messages` (reasoning fields aliased as transformers does), `tools` (none when nil),
+    /// `messages` (keys whose value is null dropped, then reasoning fields aliased, as
+    /// transformers does), `tools` (none when nil),
     /// `documents` (none when nil), `add_generation_prompt`, then `extra` (for example
     /// `bos_token`, `eos_token`, `enable_thinking`); `extra` wins over the others.
     public func renderChat(messages: [Value], tools: [Value]? = nil, documents: [Value]? = nil,
                            addGenerationPrompt: Bool, extra: [String: Value] = [:], now: Date? = nil,
                            timeZone: TimeZone = .current) throws -> String {
         var context: [String: Value] = [
-            "messages": .array(messages.map(Self.aliasingReasoning)),
+            "messages": .array(messages.map { Self.aliasingReasoning(Self.droppingNullKeys($0)) }),
             "tools": tools.map(Value.array) ?? .none,
             "documents": documents.map(Value.array) ?? .none,
             "add_generation_prompt": .bool(addGenerationPrompt),
         ]
         for (key, value) in extra { context[key] = value }
         return try render(context, now: now, timeZone: timeZone)
+    }
+
+    /// transformers drops a message's keys whose value is null (clients send `"content": null`
+    /// next to tool calls; many templates handle a missing key but not a null one).
+    static func droppingNullKeys(_ message: Value) -> Value {
+        guard case .object(let object) = message else { return message }
+        return .object(OrderedObject(object.pairs.filter { $0.value != .none }.map { ($0.key, $0.value) }))
     }
 
     /// Names a message's reasoning may come under, the standard one first.

@@ -43,8 +43,11 @@ enum Filters {
             if case .undefined = value { return .undefined }
             return try Operators.iterate(value).first ?? .undefined
         case "last":
-            if case .undefined = value { return .undefined }
-            return try Operators.iterate(value).last ?? .undefined
+            switch value {
+            case .undefined: return .undefined
+            case .generator: throw RuntimeFailure("'generator' object is not reversible")
+            default: return try Operators.iterate(value).last ?? .undefined
+            }
         case "float": return toFloat(value, fallback: args.value(0, "default") ?? .double(0))
         case "format":
             guard case .string(let format) = value else { return .string(try PythonFormatting.str(value)) }
@@ -54,8 +57,8 @@ enum Filters {
         case "int": return try toInt(value, fallback: args.value(0, "default") ?? .int(0), base: try Methods.int(args, 1, "base", default: 10))
         case "items":
             switch value {
-            case .undefined: return .array([])
-            case .object(let o): return .array(o.pairs.map { .tuple([.string($0.key), $0.value]) })
+            case .undefined: return .generator([])
+            case .object(let o): return .generator(o.pairs.map { .tuple([.string($0.key), $0.value]) })
             default: throw RuntimeFailure("Can only get item pairs from a mapping.")
             }
         case "join": return try join(value, args)
@@ -74,8 +77,12 @@ enum Filters {
             let count = args.value(2, "count").flatMap { if case .int(let i) = $0 { return i } else { return nil } } ?? -1
             return .string(PyString.replace(text, try PythonFormatting.str(old), try PythonFormatting.str(new), count: count))
         case "reverse":
-            if case .string(let s) = value { return .string(PyString.string(s.unicodeScalars.reversed())) }
-            return .array(try Operators.iterate(value).reversed())
+            switch value {
+            case .string(let s): return .string(PyString.string(s.unicodeScalars.reversed()))
+            // jinja2 falls back to a reversed list for what `reversed()` refuses.
+            case .generator(let items): return .array(items.reversed())
+            default: return .generator(try Operators.iterate(value).reversed())
+            }
         case "round": return try round(value, args)
         case "safe", "string": return .string(try PythonFormatting.str(value))
         case "sort": return try sort(value, args)
@@ -116,6 +123,7 @@ enum Filters {
         case .undefined: return 0
         case .string(let s): return s.unicodeScalars.count
         case .array(let a), .tuple(let a): return a.count
+        case .generator: throw RuntimeFailure("object of type 'generator' has no len()")
         case .object(let o): return o.count
         default: throw RuntimeFailure("object of type '\(value.typeName)' has no len()")
         }
@@ -241,103 +249,6 @@ enum Filters {
         return .string(result)
     }
 
-    static func batch(_ value: Value, _ args: Arguments) throws -> Value {
-        guard case .int(let size)? = args.value(0, "linecount").flatMap(Operators.number), size > 0 else {
-            throw RuntimeFailure("batch needs a positive line count")
-        }
-        let fill = args.value(1, "fill_with")
-        var rows: [Value] = []
-        var row: [Value] = []
-        for item in try Operators.iterate(value) {
-            if row.count == size { rows.append(.array(row)); row = [] }
-            row.append(item)
-        }
-        if !row.isEmpty {
-            if let fill, fill != .none { while row.count < size { row.append(fill) } }
-            rows.append(.array(row))
-        }
-        return .array(rows)
-    }
-
-    static func sortKey(_ value: Value, caseSensitive: Bool) -> Value {
-        if !caseSensitive, case .string(let s) = value { return .string(s.lowercased()) }
-        return value
-    }
-
-    static func stableSort(_ items: [Value], reverse: Bool, key: (Value) throws -> Value) throws -> [Value] {
-        let keyed = try items.enumerated().map { ($0.offset, try key($0.element), $0.element) }
-        var failure: Error?
-        let sorted = keyed.sorted { a, b in
-            do {
-                if try Operators.less(a.1, b.1) { return !reverse }
-                if try Operators.less(b.1, a.1) { return reverse }
-            } catch { failure = error }
-            return a.0 < b.0
-        }
-        if let failure { throw failure }
-        return sorted.map { $0.2 }
-    }
-
-    static func sort(_ value: Value, _ args: Arguments) throws -> Value {
-        let reverse = args.value(0, "reverse")?.isTruthy ?? false
-        let caseSensitive = args.value(1, "case_sensitive")?.isTruthy ?? false
-        let attribute = args.value(2, "attribute")
-        return .array(try stableSort(try Operators.iterate(value), reverse: reverse) { item in
-            sortKey(try attribute.map { try lookupPath(item, $0) } ?? item, caseSensitive: caseSensitive)
-        })
-    }
-
-    static func dictsort(_ value: Value, _ args: Arguments) throws -> Value {
-        guard case .object(let o) = value else { throw RuntimeFailure("dictsort needs a mapping, got \(value.typeName)") }
-        let caseSensitive = args.value(0, "case_sensitive")?.isTruthy ?? false
-        let byValue: Bool
-        switch args.value(1, "by") {
-        case .string("value")?: byValue = true
-        case .string("key")?, nil: byValue = false
-        default: throw RuntimeFailure("You can only sort by either \"key\" or \"value\"")
-        }
-        let reverse = args.value(2, "reverse")?.isTruthy ?? false
-        let pairs: [Value] = o.pairs.map { .tuple([.string($0.key), $0.value]) }
-        return .array(try stableSort(pairs, reverse: reverse) { pair in
-            guard let kv = pair.sequenceItems else { return pair }
-            return sortKey(kv[byValue ? 1 : 0], caseSensitive: caseSensitive)
-        })
-    }
-
-    static func unique(_ value: Value, _ args: Arguments) throws -> Value {
-        let caseSensitive = args.value(0, "case_sensitive")?.isTruthy ?? false
-        let attribute = args.value(1, "attribute")
-        var seen: [Value] = []
-        var result: [Value] = []
-        for item in try Operators.iterate(value) {
-            let key = sortKey(try attribute.map { try lookupPath(item, $0) } ?? item, caseSensitive: caseSensitive)
-            switch key {
-            case .array, .object, .namespace: throw RuntimeFailure("unhashable type: '\(key.typeName)'")
-            default: break
-            }
-            if !seen.contains(where: { Operators.equals($0, key) }) {
-                seen.append(key)
-                result.append(item)
-            }
-        }
-        return .array(result)
-    }
-
-    static func extreme(_ value: Value, _ args: Arguments, largest: Bool) throws -> Value {
-        let caseSensitive = args.value(0, "case_sensitive")?.isTruthy ?? false
-        let attribute = args.value(1, "attribute")
-        var best: (Value, Value)?
-        for item in try Operators.iterate(value) {
-            let key = sortKey(try attribute.map { try lookupPath(item, $0) } ?? item, caseSensitive: caseSensitive)
-            if let current = best {
-                if largest ? try Operators.less(current.0, key) : try Operators.less(key, current.0) { best = (key, item) }
-            } else {
-                best = (key, item)
-            }
-        }
-        return best?.1 ?? .undefined
-    }
-
     static func round(_ value: Value, _ args: Arguments) throws -> Value {
         let precision = try Methods.int(args, 0, "precision", default: 0)
         let method: String
@@ -359,6 +270,7 @@ enum Filters {
     }
 
     static func truncate(_ value: Value, _ args: Arguments) throws -> Value {
+        if case .string = value {} else { _ = try Filters.length(value) }  // Python takes len(s) first
         let text = try PythonFormatting.str(value)
         let length = try Methods.int(args, 0, "length", default: 255)
         let killWords = args.value(1, "killwords")?.isTruthy ?? false
@@ -393,48 +305,4 @@ enum Filters {
         return out
     }
 
-    static func map(_ value: Value, _ args: Arguments, renderer: Renderer) throws -> Value {
-        // jinja2 only looks at the arguments when there is something to map.
-        if !value.isTruthy { return .array([]) }
-        let items = try Operators.iterate(value)
-        if let attribute = args.keyword("attribute") {
-            let fallback = args.keyword("default")
-            return .array(try items.map { item in
-                let found = try lookupPath(item, attribute)
-                if case .undefined = found, let fallback { return fallback }
-                return found
-            })
-        }
-        guard case .string(let filterName)? = args.positional.first else {
-            throw RuntimeFailure("map requires a filter argument")
-        }
-        if !names.contains(filterName) { throw RuntimeFailure("No filter named '\(filterName)'.") }
-        let rest = Arguments(positional: Array(args.positional.dropFirst()), keywords: args.keywords)
-        return .array(try items.map { try apply(filterName, to: $0, rest, renderer: renderer) })
-    }
-
-    static func select(_ name: String, _ value: Value, _ args: Arguments, renderer: Renderer) throws -> Value {
-        if !value.isTruthy { return .array([]) }
-        let byAttribute = name.hasSuffix("attr")
-        let keep = name.hasPrefix("select")
-        var positional = args.positional[...]
-        var attribute: Value?
-        if byAttribute {
-            guard let first = positional.first else { throw RuntimeFailure("\(name) needs an attribute name") }
-            attribute = first
-            positional = positional.dropFirst()
-        }
-        var testName: String?
-        if let first = positional.first {
-            guard case .string(let t) = first else { throw RuntimeFailure("No test named \(try PythonFormatting.repr(first)).") }
-            testName = t
-            positional = positional.dropFirst()
-        }
-        let testArguments = Arguments(positional: Array(positional), keywords: args.keywords)
-        return .array(try Operators.iterate(value).filter { item in
-            let subject = try attribute.map { try lookupPath(item, $0) } ?? item
-            let passed = try testName.map { try TestFunctions.apply($0, to: subject, testArguments, renderer: renderer) } ?? subject.isTruthy
-            return passed == keep
-        })
-    }
 }

@@ -53,6 +53,9 @@ enum Globals {
     }
 
     static func dictionary(_ arguments: Arguments) throws -> Value {
+        if arguments.positional.count > 1 {
+            throw RuntimeFailure("dict expected at most 1 argument, got \(arguments.positional.count)")
+        }
         var object = OrderedObject()
         if let first = arguments.positional.first {
             switch first {

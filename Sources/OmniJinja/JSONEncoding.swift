@@ -52,6 +52,8 @@ struct JSONDumper {
             throw RuntimeFailure("Object of type Undefined is not JSON serializable")
         case .function:
             throw RuntimeFailure("Object of type function is not JSON serializable")
+        case .generator:
+            throw RuntimeFailure("Object of type generator is not JSON serializable")
         }
     }
 

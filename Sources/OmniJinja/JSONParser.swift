@@ -47,16 +47,6 @@ extension Value {
     }
 }
 
-/// Why a JSON text could not be read, and where.
-public struct JSONParseError: LocalizedError, Equatable {
-    /// Byte offset into the UTF-8 text.
-    public let offset: Int
-    /// What was wrong.
-    public let message: String
-
-    public var errorDescription: String? { "JSON parse error at byte \(offset): \(message)" }
-}
-
 /// A small recursive-descent JSON reader over UTF-8 bytes with a nesting limit.
 struct JSONParser {
     static let maximumDepth = 512
@@ -74,7 +64,7 @@ struct JSONParser {
         return value
     }
 
-    func fail(_ message: String) -> JSONParseError { JSONParseError(offset: position, message: message) }
+    func fail(_ message: String) -> JinjaError { .invalidJSON(offset: position, message: message) }
 
     mutating func skipWhitespace() {
         while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }

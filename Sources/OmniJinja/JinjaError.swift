@@ -8,6 +8,8 @@ public enum JinjaError: LocalizedError, Equatable {
     case runtime(name: String, line: Int, message: String)
     /// The template called `raise_exception(message)`.
     case raised(message: String)
+    /// `Value.parseJSON` could not read its text; `offset` is in UTF-8 bytes.
+    case invalidJSON(offset: Int, message: String)
 
     public var errorDescription: String? {
         switch self {
@@ -17,13 +19,16 @@ public enum JinjaError: LocalizedError, Equatable {
             return "\(name):\(line): render error: \(message)"
         case let .raised(message):
             return message
+        case let .invalidJSON(offset, message):
+            return "invalid JSON at byte \(offset): \(message)"
         }
     }
 
     /// The message without the location prefix.
     public var message: String {
         switch self {
-        case let .syntax(_, _, _, message), let .runtime(_, _, message), let .raised(message): return message
+        case let .syntax(_, _, _, message), let .runtime(_, _, message), let .raised(message), let .invalidJSON(_, message):
+            return message
         }
     }
 }

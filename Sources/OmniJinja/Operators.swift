@@ -12,7 +12,7 @@ enum Operators {
     /// The items a `for` loop visits: list items, dict keys, string characters; undefined is empty.
     static func iterate(_ value: Value) throws -> [Value] {
         switch value {
-        case .array(let items), .tuple(let items): return items
+        case .array(let items), .tuple(let items), .generator(let items): return items
         case .object(let object): return object.keys.map { .string($0) }
         case .string(let s): return s.unicodeScalars.map { .string(String($0)) }
         case .undefined: return []
@@ -217,7 +217,7 @@ enum Operators {
                 throw RuntimeFailure("'in <string>' requires string as left operand, not \(item.typeName)")
             }
             return needle.isEmpty || PyString.find(Array(s.unicodeScalars), Array(needle.unicodeScalars)) != nil
-        case .array(let items), .tuple(let items): return items.contains { equals($0, item) }
+        case .array(let items), .tuple(let items), .generator(let items): return items.contains { equals($0, item) }
         case .object(let object):
             guard case .string(let key) = item else { return false }
             return object[key] != nil

@@ -32,6 +32,7 @@ enum PythonFormatting {
         case .namespace(let ns):
             return "<Namespace " + (try inner(.object(ns.attributes))) + ">"
         case .function(let f): return "<function \(f.name)>"
+        case .generator: return "<generator object>"
         }
     }
 

@@ -207,8 +207,10 @@ final class Renderer {
     }
 
     func makeMacro(name: String, parameters: [MacroParameter], body: Block, definedIn scope: Scope, caller: Value?) -> Value {
-        .function(JinjaFunction(name: name) { [unowned self] arguments in
-            try self.callMacro(name: name, parameters: parameters, body: body, definedIn: scope, arguments: arguments)
+        // Weak: a macro stored into a caller's namespace may outlive its render.
+        .function(JinjaFunction(name: name) { [weak self] arguments in
+            guard let self else { throw RuntimeFailure("macro '\(name)' was called after its template finished rendering") }
+            return try self.callMacro(name: name, parameters: parameters, body: body, definedIn: scope, arguments: arguments)
         })
     }
 

@@ -29,7 +29,7 @@ enum TestFunctions {
             }
         case "iterable":
             switch value {
-            case .string, .array, .tuple, .object, .undefined, .namespace: return true
+            case .string, .array, .tuple, .object, .undefined, .namespace, .generator: return true
             default: return false
             }
         case "callable":
@@ -65,10 +65,11 @@ enum TestFunctions {
             default: return false
             }
         case "lower":
-            guard case .string(let s) = value else { throw RuntimeFailure("'lower' test needs a string") }
+            // jinja2 tests str(value), so lists and numbers work too.
+            let s = try PythonFormatting.str(value)
             return s.unicodeScalars.contains { $0.properties.isCased } && s == s.lowercased()
         case "upper":
-            guard case .string(let s) = value else { throw RuntimeFailure("'upper' test needs a string") }
+            let s = try PythonFormatting.str(value)
             return s.unicodeScalars.contains { $0.properties.isCased } && s == s.uppercased()
         case "filter":
             guard case .string(let s) = value else { return false }

@@ -14,6 +14,9 @@ public indirect enum Value: Sendable, Equatable {
     /// A Python tuple (from `(a, b)`, `dict.items()`, ...); prints with parentheses, equals no list.
     case tuple([Value])
     case object(OrderedObject)
+    /// What jinja2's lazy filters (`select`, `map`, `reverse`, `items`, ...) return: iterable,
+    /// always truthy (even when empty), without a length; `|list` turns it into a list.
+    case generator([Value])
     /// A mutable `namespace(...)` object; shared by reference like Python's.
     case namespace(Namespace)
     /// Something a template can call: globals, macros and bound methods.
@@ -62,68 +65,8 @@ public struct OrderedObject: Sendable, Equatable {
     }
 }
 
-/// The object made by `namespace(...)`: attributes that `{% set ns.x = ... %}` can change
-/// from inside loops. Only one render uses a given namespace, on one thread.
-public final class Namespace: @unchecked Sendable, Equatable {
-    /// The attributes, in the order they were first set.
-    public var attributes: OrderedObject
-
-    /// Creates a namespace holding `attributes`.
-    public init(_ attributes: OrderedObject = OrderedObject()) {
-        self.attributes = attributes
-    }
-
-    /// Namespaces are equal only to themselves, like Python objects.
-    public static func == (lhs: Namespace, rhs: Namespace) -> Bool { lhs === rhs }
-}
-
-/// Positional and keyword arguments of one call.
-public struct Arguments: Sendable {
-    /// Arguments given by position.
-    public var positional: [Value]
-    /// Arguments given by name, in call order.
-    public var keywords: [(String, Value)]
-
-    /// Creates an argument list.
-    public init(positional: [Value] = [], keywords: [(String, Value)] = []) {
-        self.positional = positional
-        self.keywords = keywords
-    }
-
-    /// The keyword argument called `name`, if given.
-    public func keyword(_ name: String) -> Value? {
-        keywords.last { $0.0 == name }?.1
-    }
-
-    /// The argument at `index` by position, or else by `name`, or else nil.
-    public func value(_ index: Int, _ name: String) -> Value? {
-        if index < positional.count { return positional[index] }
-        return keyword(name)
-    }
-}
-
-/// A callable value: a global such as `range`, a macro, or a method bound to its receiver.
-/// Calls happen only inside the render that made it.
-public final class JinjaFunction: @unchecked Sendable, Equatable {
-    /// The name used in error messages.
-    public let name: String
-    let body: (Arguments) throws -> Value
-
-    /// Wraps `body` as a callable named `name`.
-    public init(name: String, body: @escaping (Arguments) throws -> Value) {
-        self.name = name
-        self.body = body
-    }
-
-    /// Calls the function.
-    public func call(_ arguments: Arguments) throws -> Value { try body(arguments) }
-
-    /// Functions are equal only to themselves.
-    public static func == (lhs: JinjaFunction, rhs: JinjaFunction) -> Bool { lhs === rhs }
-}
-
 extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
-    ExpressibleByFloatLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
+    ExpressibleByFloatLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int) { self = .int(value) }
@@ -131,7 +74,6 @@ extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Expres
     public init(floatLiteral value: Double) { self = .double(value) }
     public init(arrayLiteral elements: Value...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, Value)...) { self = .object(OrderedObject(elements)) }
-    public init(nilLiteral: ()) { self = .none }
 }
 
 extension Value {
@@ -148,7 +90,7 @@ extension Value {
     func nestsDeeper(than limit: Int) -> Bool {
         if limit < 0 { return true }
         switch self {
-        case .array(let items), .tuple(let items): return items.contains { $0.nestsDeeper(than: limit - 1) }
+        case .array(let items), .tuple(let items), .generator(let items): return items.contains { $0.nestsDeeper(than: limit - 1) }
         case .object(let object): return object.values.contains { $0.nestsDeeper(than: limit - 1) }
         case .namespace(let ns): return ns.attributes.values.contains { $0.nestsDeeper(than: limit - 1) }
         default: return false
@@ -165,7 +107,7 @@ extension Value {
         case .string(let s): return !s.isEmpty
         case .array(let a), .tuple(let a): return !a.isEmpty
         case .object(let o): return !o.isEmpty
-        case .namespace, .function: return true
+        case .namespace, .function, .generator: return true
         }
     }
 
@@ -180,6 +122,7 @@ extension Value {
         case .string: return "str"
         case .array: return "list"
         case .tuple: return "tuple"
+        case .generator: return "generator"
         case .object: return "dict"
         case .namespace: return "Namespace"
         case .function: return "function"

@@ -66,7 +66,9 @@ import Testing
                 continue
             }
             for case .object(let variant) in variants {
-                guard let expected = FixtureLoader.string(variant["expected"]) else { continue }
+                // `chat` holds what apply_chat_template gave where it differs from a plain render.
+                var outcome = variant
+                if case .object(let chat)? = variant["chat"] { outcome = chat }
                 var extra: [String: Value] = [:]
                 for (key, value) in context.pairs where !["messages", "tools", "documents"].contains(key) { extra[key] = value }
                 var addGenerationPrompt = false
@@ -75,10 +77,21 @@ import Testing
                     addGenerationPrompt = options["add_generation_prompt"] == .bool(true)
                 }
                 let tools: [Value]? = if case .array(let list)? = context["tools"] { list } else { nil }
-                let output = try template.renderChat(messages: messages, tools: tools, addGenerationPrompt: addGenerationPrompt,
-                                                     extra: extra, now: FixtureLoader.pinnedNow, timeZone: FixtureLoader.utc)
-                #expect(output == expected, "\(templateFile) \(FixtureLoader.string(conversation["name"]) ?? "?")")
+                let result = Result {
+                    try template.renderChat(messages: messages, tools: tools, addGenerationPrompt: addGenerationPrompt,
+                                            extra: extra, now: FixtureLoader.pinnedNow, timeZone: FixtureLoader.utc)
+                }
                 checked += 1
+                guard let expected = FixtureLoader.string(outcome["expected"]) else {
+                    guard case .object(let error)? = outcome["error"], case .failure(let thrown) = result else {
+                        Issue.record("\(templateFile) \(FixtureLoader.string(conversation["name"]) ?? "?"): expected an error")
+                        continue
+                    }
+                    #expect((thrown as? JinjaError)?.message == FixtureLoader.string(error["message"]))
+                    continue
+                }
+                let output = try result.get()
+                #expect(output == expected, "\(templateFile) \(FixtureLoader.string(conversation["name"]) ?? "?")")
             }
         }
         #expect(checked >= 10)

@@ -70,10 +70,14 @@ import Testing
             "add_generation_prompt": true, "bos_token": "<s>", "eos_token": "</s>", "x": 1,
         ]
         let limits = RenderLimits(maximumSteps: 200_000, maximumOutputBytes: 1 << 20, maximumCallDepth: 30)
-        var generator = SeededGenerator(state: 20_260_307)
+        // OMNI_JINJA_FUZZ_ROUNDS and OMNI_JINJA_FUZZ_SEED run longer or different campaigns.
+        let environment = ProcessInfo.processInfo.environment
+        let rounds = environment["OMNI_JINJA_FUZZ_ROUNDS"].flatMap { Int($0) } ?? 3000
+        let seed = environment["OMNI_JINJA_FUZZ_SEED"].flatMap { UInt64($0) } ?? 20_260_307
+        var generator = SeededGenerator(state: seed)
         var parsed = 0, rendered = 0, total = 0
         let start = Date()
-        for round in 0..<3000 {
+        for round in 0..<rounds {
             let source = Self.mutate(sources[round % sources.count], using: &generator)
             total += 1
             do {

@@ -22,13 +22,13 @@ import Testing
 
     @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "\"\\x\"", "01x", "tru", "[1] 2", "\"\u{1}\"", "-", "1.", "1e"])
     func malformedJSONIsRejected(_ text: String) {
-        #expect(throws: JSONParseError.self) { try Value.parseJSON(text) }
+        #expect(throws: JinjaError.self) { try Value.parseJSON(text) }
     }
 
     @Test func jsonObjectFromFoundation() throws {
         let data = Data(#"{"b": [1, 2.5, true, null, "s"], "a": {}}"#.utf8)
         let value = Value(jsonObject: try JSONSerialization.jsonObject(with: data))
-        #expect(value == .object(OrderedObject([("a", .object(OrderedObject())), ("b", [1, 2.5, true, nil, "s"])])))
+        #expect(value == .object(OrderedObject([("a", .object(OrderedObject())), ("b", [1, 2.5, true, .none, "s"])])))
     }
 
     @Test func printsLikePython() throws {
@@ -36,7 +36,7 @@ import Testing
         let cases: [(Value, String)] = [
             (.bool(true), "True"), (.none, "None"), (.double(1), "1.0"), (.double(1e16), "1e+16"), (.double(0.0001), "0.0001"),
             (.double(1e-5), "1e-05"), (.double(123.456), "123.456"), (.double(-0.0), "-0.0"), (.int(-7), "-7"),
-            (["a", 1, nil, ["k": "it's"]], "['a', 1, None, {'k': \"it's\"}]"), (.undefined, ""),
+            (["a", 1, .none, ["k": "it's"]], "['a', 1, None, {'k': \"it's\"}]"), (.undefined, ""),
         ]
         for (value, expected) in cases {
             #expect(try template.render(["v": value]) == expected)
