@@ -57,17 +57,14 @@ public struct ChatTemplate: Sendable {
                                 bosToken: tokenizer.bosToken, eosToken: tokenizer.eosToken)
     }
 
-    /// Renders messages into the prompt text.
+    /// Renders messages into the prompt text, preparing them as transformers'
+    /// `apply_chat_template` does (null fields dropped, reasoning exposed to the template).
     public func render(messages: [ChatMessage], addGenerationPrompt: Bool = true, tools: [Value]? = nil,
                        extraContext: [String: Value] = [:], now: Date? = nil) throws -> String {
-        var context: [String: Value] = [
-            "messages": .array(messages.map(\.templateValue)),
-            "add_generation_prompt": .bool(addGenerationPrompt),
-        ]
-        if let bosToken { context["bos_token"] = .string(bosToken) }
-        if let eosToken { context["eos_token"] = .string(eosToken) }
-        if let tools { context["tools"] = .array(tools) }
-        for (k, v) in extraContext { context[k] = v }
-        return try template.render(context, now: now)
+        var extra = extraContext
+        if let bosToken { extra["bos_token"] = .string(bosToken) }
+        if let eosToken { extra["eos_token"] = .string(eosToken) }
+        return try template.renderChat(messages: messages.map(\.templateValue), tools: tools,
+                                       addGenerationPrompt: addGenerationPrompt, extra: extra, now: now)
     }
 }
