@@ -128,4 +128,44 @@ import Testing
             #expect(record.tokens == single.tokens, "request \(i)")
         }
     }
+
+    @Test func slowDeviceAndLatencySpikeSlowTokensDown() throws {
+        var setup = try twoDeviceSetup(prompt: 16, output: 20)
+        let base = ClusterSimulation(setup: setup).run().requests[0]
+        setup.faults = [.slowDevice(node: NodeID("b"), factor: 4, at: 0, until: nil)]
+        let slow = ClusterSimulation(setup: setup).run().requests[0]
+        setup.faults = [.latencySpike(extraSeconds: 0.05, between: nil, at: 0, until: 1000)]
+        let spiky = ClusterSimulation(setup: setup).run().requests[0]
+        let span = { (r: SimulatedRequestRecord) in (r.finish ?? 0) - r.arrival }
+        #expect(span(slow) > span(base) * 1.5)
+        // Every token crosses two hops (a->b, b->a): at least 2 x 50 ms more per token.
+        #expect(span(spiky) - span(base) >= 0.1 * 19)
+    }
+
+    @Test func partitionFailsRequestsAcrossItAndSharedMediaSerialize() throws {
+        var setup = try twoDeviceSetup(prompt: 16, output: 30)
+        setup.arrivals = [SimulatedArrival(time: 0, origin: NodeID("a"), promptTokens: 16, maxTokens: 30),
+                          SimulatedArrival(time: 20, origin: NodeID("a"), promptTokens: 16, maxTokens: 5)]
+        setup.faults = [.partition([[NodeID("a")], [NodeID("b")]], at: 0.2, until: nil)]
+        let outcome = ClusterSimulation(setup: setup).run()
+        guard case .failed(.peerLost(let n, _))? = outcome.requests[0].outcome else {
+            Issue.record("expected the first request to fail, got \(String(describing: outcome.requests[0].outcome))")
+            return
+        }
+        #expect(n == NodeID("b"))
+        // After the partition, node a places the model on itself alone (it has the memory).
+        #expect(outcome.requests[1].outcome == .completed(.length))
+
+        // Two transfers at once on a shared medium take twice as long as on separate links.
+        var shared = try twoDeviceSetup(prompt: 512, output: 2)
+        shared.defaultLink = LinkSpec(latencySeconds: 0.001, bandwidthBytesPerSecond: 1e6, sharedMedium: "wifi")
+        var separate = shared
+        separate.defaultLink.sharedMedium = nil
+        shared.arrivals = [SimulatedArrival(time: 0, origin: NodeID("a"), promptTokens: 512, maxTokens: 2),
+                           SimulatedArrival(time: 0, origin: NodeID("b"), promptTokens: 512, maxTokens: 2)]
+        separate.arrivals = shared.arrivals
+        let a = ClusterSimulation(setup: shared).run(), b = ClusterSimulation(setup: separate).run()
+        let last = { (o: SimulationOutcome) in o.requests.compactMap(\.finish).max() ?? 0 }
+        #expect(last(a) > last(b))
+    }
 }
