@@ -45,6 +45,41 @@ import Testing
         let r = try CLI.run("omni-sim", [CLI.repositoryRoot.appendingPathComponent("Experiments/tiny-real-compute.json").path, "--out", out.path, "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("token check: 24 requests compared with omni generate, 0 mismatches"), "\(r.stdout)")
+        // The HDF5 trace, read with h5py, holds what the run did.
+        let script = """
+        import h5py, json, sys
+        out = sys.argv[1]
+        s = json.load(open(out + "/summary.json"))
+        for st in s["strategies"]:
+            f = h5py.File(out + "/trace-" + st["name"] + ".h5", "r")
+            assert f.attrs["schema_version"] == 1 and f.attrs["run_kind"] == "sim", dict(f.attrs)
+            r = f["requests"]
+            assert r.shape[0] == st["metrics"]["requests"], (r.shape, st["metrics"]["requests"])
+            assert int(r["output_tokens"].sum()) == st["metrics"]["output_tokens"]
+            assert all(int(x) == 0 for x in r["status"]), list(r["status"])
+            p = f["placements"][...]
+            rows = sorted((int(x["layer_first"]), int(x["layer_last"])) for x in p)
+            assert rows[0][0] == 0 and rows[-1][1] == 3 and all(a[1] + 1 == b[0] for a, b in zip(rows, rows[1:])), rows
+            e = f["events"]
+            names = [n.decode() if isinstance(n, bytes) else n for n in e.attrs["kind_names"]]
+            assert e.shape[0] > 0 and all(e["end_ns"] >= e["start_ns"])
+            assert {"prefill", "decode"} <= {names[k] for k in set(e["kind"].tolist())}
+            for req in ["0", "1", "2"]:
+                for layer in ["1", "2", "3", "4"]:
+                    d = f["activations"][req][layer]
+                    assert d.dtype == "float32" and d.shape[1] == 64 and d.shape[0] == len(d.attrs["positions"])
+        print("ok")
+        """
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "-c", script, out.path]
+        let pipe = Pipe(), err = Pipe()
+        check.standardOutput = pipe
+        check.standardError = err
+        try check.run()
+        check.waitUntilExit()
+        let problem = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(check.terminationStatus == 0, "h5py check failed (pip install h5py): \(problem)")
     }
 
     @Test(arguments: [

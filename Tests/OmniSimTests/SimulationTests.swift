@@ -118,6 +118,7 @@ import Testing
                                                         sampling: SamplingParameters(temperature: $0 == 2 ? 0.8 : 0, seed: 5)) }
         let prompts = (0..<3).map { i in (0..<10).map { (i * 13 + $0 * 7 + 1) % checkpoint.config.vocabSize } }
         setup.promptProvider = { index, _ in prompts[index] }
+        setup.captureActivations = ActivationCaptureSpec(layers: [1, 2, 3, 4])
         let outcome = ClusterSimulation(setup: setup).run()
         #expect(outcome.placement?.shards.count == 3)
         let generator = try Generator(checkpoint: checkpoint)
@@ -126,6 +127,16 @@ import Testing
             let single = try generator.generate(GenerationRequest(promptTokens: prompts[i], maxTokens: a.maxTokens, sampling: a.sampling,
                                                                   stopTokenIds: Set(checkpoint.config.eosTokenIds)))
             #expect(record.tokens == single.tokens, "request \(i)")
+            // Hidden states captured at every shard boundary equal the single-device ones.
+            let recorder = ActivationRecorder(spec: ActivationCaptureSpec(layers: [1, 2, 3, 4]))
+            _ = try generator.generate(GenerationRequest(promptTokens: prompts[i], maxTokens: a.maxTokens, sampling: a.sampling,
+                                                         stopTokenIds: Set(checkpoint.config.eosTokenIds)), observer: recorder.observer(request: i))
+            let distributed = outcome.activations.filter { $0.request == i }
+            #expect(distributed.map(\.layer) == [1, 2, 3, 4])
+            for (d, s) in zip(distributed, recorder.activations) {
+                #expect(d.positions == s.positions)
+                #expect(d.values == s.values, "request \(i) layer \(d.layer)")
+            }
         }
     }
 

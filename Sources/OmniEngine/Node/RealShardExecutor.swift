@@ -15,6 +15,9 @@ public final class RealShardExecutor: ShardExecutor {
     private let lock = NSLock()
     /// Called when layers are loaded or unloaded (for the operator's log).
     public var onLayersChanged: ((String) -> Void)?
+    /// Captures hidden states entering this node's layers, for requests the mapping numbers.
+    public var activationRecorder: ActivationRecorder?
+    public var requestNumber: ((RequestID) -> Int?)?
 
     public init(checkpoint: Checkpoint) {
         self.checkpoint = checkpoint
@@ -79,7 +82,8 @@ public final class RealShardExecutor: ShardExecutor {
                 guard !h.isPlaceholder else { return .failed("placeholder hidden states reached a real executor") }
                 input = .hidden(h.values, count: h.tokens)
             }
-            let out = try shard.forward(input, cache: state.cache, logits: .last)
+            let observer = requestNumber.flatMap { $0(task.request) }.flatMap { activationRecorder?.observer(request: $0) }
+            let out = try shard.forward(input, cache: state.cache, logits: .last, observer: observer)
             defer { requests[task.request] = state }
             if let logits = out.logits {
                 guard var sampler = state.sampler else { return .failed("no sampler on the last shard") }

@@ -40,6 +40,8 @@ public struct SimulationOutcome: Sendable {
     public var formationSeconds: Double
     public var eventsProcessed: Int
     public var peakKVBytes: [NodeID: Int]
+    /// Hidden states captured at the layers asked for, by arrival index.
+    public var activations: [CapturedActivation] = []
 }
 
 /// Runs OMNI's real `Node` state machines inside a simulated network of simulated devices.
@@ -83,6 +85,8 @@ public final class ClusterSimulation {
     private var liveKV: [NodeID: [RequestID: Int]] = [:]
     private var formationTime: UInt64 = 0
     private var lastActivity: UInt64 = 0
+    /// Hidden states captured by the real executors (nil without a capture spec).
+    public let activationRecorder: ActivationRecorder?
     /// Progress callback: fraction of arrivals finished.
     public var onProgress: ((Int, Int) -> Void)?
 
@@ -91,6 +95,7 @@ public final class ClusterSimulation {
         self.costModel = CostModel()
         self.linkRandom = ComponentRandom(seed: setup.seed, component: "links")
         self.arrivals = setup.arrivals
+        self.activationRecorder = setup.captureActivations.map(ActivationRecorder.init)
     }
 
     static func ns(_ seconds: Double) -> UInt64 { UInt64(max(0, (seconds * 1e9).rounded())) }
@@ -116,7 +121,12 @@ public final class ClusterSimulation {
             for b in node.description.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
             return ModeledExecutor(model: setup.model, seed: h, avoidTokens: Set(setup.model.eosTokenIds))
         case .real(let checkpoint):
-            return RealShardExecutor(checkpoint: checkpoint)
+            let executor = RealShardExecutor(checkpoint: checkpoint)
+            if let recorder = activationRecorder {
+                executor.activationRecorder = recorder
+                executor.requestNumber = { [unowned self] id in self.arrivalIndex[id] }
+            }
+            return executor
         }
     }
 
@@ -161,7 +171,8 @@ public final class ClusterSimulation {
                                  requests: records.values.sorted { ($0.arrival, $0.id) < ($1.arrival, $1.id) },
                                  spans: spans, busySeconds: busySeconds, logs: logs,
                                  simulatedSeconds: Self.seconds(lastActivity > formationTime ? lastActivity - formationTime : 0),
-                                 formationSeconds: Self.seconds(formationTime), eventsProcessed: events, peakKVBytes: peakKV)
+                                 formationSeconds: Self.seconds(formationTime), eventsProcessed: events, peakKVBytes: peakKV,
+                                 activations: activationRecorder?.activations ?? [])
     }
 
     /// In a closed loop, the user whose request finished sends its next one after thinking.

@@ -93,6 +93,8 @@ public struct SimulationSetup {
     public var kvReservedRequests: Int = 4
     /// Safety stop for runaway experiments, in simulated seconds.
     public var timeLimitSeconds: Double = 86_400
+    /// Hidden states to capture with the real executor (written to the HDF5 trace).
+    public var captureActivations: ActivationCaptureSpec?
     /// Real prompts for the real executor (token ids per request index); synthetic otherwise.
     public var promptProvider: ((Int, Int) -> [Int])?
 

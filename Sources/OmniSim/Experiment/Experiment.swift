@@ -40,6 +40,8 @@ public struct Experiment {
         public var chromeTrace = true
         public var plots = true
         public var hdf5 = true
+        /// Hidden states to capture (real executor), written to the HDF5 traces.
+        public var captureActivations: ActivationCaptureSpec?
         /// Spans per strategy in trace.json and the timeline plots.
         public var maxTraceSpans = 5_000
     }
@@ -212,13 +214,21 @@ extension Experiment {
         }
         var outputs = Outputs()
         if let o = root.child("outputs") {
-            _ = try o.object(allowed: ["chrome_trace", "plots", "hdf5", "max_trace_spans"])
+            _ = try o.object(allowed: ["chrome_trace", "plots", "hdf5", "max_trace_spans", "capture_activations"])
+            if let v = o.child("capture_activations") {
+                do { outputs.captureActivations = try ActivationCaptureSpec.parse(try v.string()) } catch let e as EngineError {
+                    throw v.fail(e.localizedDescription)
+                }
+            }
             if let v = o.child("max_trace_spans") { outputs.maxTraceSpans = try v.int(1...100_000_000) }
             if let v = o.child("chrome_trace") { outputs.chromeTrace = try v.bool() }
             if let v = o.child("plots") { outputs.plots = try v.bool() }
             if let v = o.child("hdf5") { outputs.hdf5 = try v.bool() }
         }
         let checkTokens = try root.child("check_tokens")?.bool() ?? false
+        if outputs.captureActivations != nil && executor != "real" {
+            throw ExperimentError.invalid(path: "outputs.capture_activations", message: "needs \"executor\": \"real\" (the modeled executor has no activations)")
+        }
         if checkTokens && executor != "real" {
             throw ExperimentError.invalid(path: "check_tokens", message: "needs \"executor\": \"real\"")
         }

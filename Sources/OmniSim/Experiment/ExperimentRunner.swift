@@ -50,6 +50,7 @@ public enum ExperimentRunner {
             setup.kvReservedRequests = e.engine.kvReservedRequests
             if e.useRealExecutor, let checkpoint {
                 setup.executor = .real(checkpoint)
+                setup.captureActivations = e.outputs.captureActivations
                 setup.promptProvider = { index, count in promptTokens(index: index, count: count, vocab: e.model.vocabSize) }
             }
             let simulation = ClusterSimulation(setup: setup)

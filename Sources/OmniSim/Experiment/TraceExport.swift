@@ -68,6 +68,14 @@ public enum TraceExport {
                                          peer: span.peer.flatMap { index[$0] } ?? -1))
         }
         try writer.record(contentsOf: events)
+        for a in outcome.activations {
+            // The shard whose input this layer is (or the last shard for the final hidden state).
+            let shard = outcome.placement?.shards.first { $0.layers.contains(a.layer) } ?? outcome.placement?.shards.last
+            try writer.writeActivation(TraceActivation(request: Int64(a.request), layer: Int32(a.layer), shape: [a.positions.count, a.width],
+                                                       values: a.values, positions: a.positions.map(Int64.init), dtype: "float32",
+                                                       node: shard.flatMap { index[$0.node] } ?? -1,
+                                                       shardFirst: Int32(shard?.start ?? -1), shardLast: Int32((shard?.end ?? 0) - 1)))
+        }
         try writer.close()
     }
 }
