@@ -13,7 +13,9 @@ public struct GenerateBenchmarkResult: Sendable, Codable {
     public var decodeTokens: Int
     public var prefillTokensPerSecond: [Double]
     public var decodeTokensPerSecond: [Double]
-    public var prefillFlopsPerToken: Double
+    /// FLOPs of one prefill of `promptTokens` tokens: every layer's matrices for every token,
+    /// attention over the causal triangle, and the LM head for the last token only (as run).
+    public var prefillFlops: Double
 
     public var medianPrefill: Double { median(prefillTokensPerSecond) }
     public var medianDecode: Double { median(decodeTokensPerSecond) }
@@ -21,7 +23,7 @@ public struct GenerateBenchmarkResult: Sendable, Codable {
     public var decodeFractionOfBandwidthLimit: Double {
         medianDecode * Double(weightBytesPerToken) / memoryBandwidthBytesPerSecond
     }
-    public var prefillGFLOPS: Double { medianPrefill * prefillFlopsPerToken / 1e9 }
+    public var prefillGFLOPS: Double { medianPrefill / Double(max(1, promptTokens)) * prefillFlops / 1e9 }
 }
 
 public enum GenerateBenchmark {
@@ -35,7 +37,10 @@ public enum GenerateBenchmark {
         // table is only gathered from, one row per token).
         var bytes = shard.weights.layers.reduce(0) { $0 + $1.matrixBytes }
         if let head = shard.weights.lmHead { bytes += head.rows * head.cols * head.dtype.byteSize }
-        let matmulParams = Double(c.parameterCount(layers: 0..<c.numLayers, embeddings: false, head: true) - c.hiddenSize)
+        let layerParams = Double(c.parameterCount(layers: 0..<c.numLayers, embeddings: false, head: false))
+        let n = Double(promptTokens)
+        let attention = 2.0 * 2.0 * Double(c.numLayers * c.numHeads * c.headDim) * n * (n + 1) / 2
+        let prefillFlops = 2 * layerParams * n + attention + 2 * Double(c.vocabSize * c.hiddenSize)
         var random = RandomStream(seed: 7)
         let prompt = (0..<promptTokens).map { _ in Int(random.next() % UInt64(c.vocabSize)) }
         var prefill: [Double] = [], decode: [Double] = []
@@ -50,7 +55,7 @@ public enum GenerateBenchmark {
         return GenerateBenchmarkResult(model: modelDirectory.lastPathComponent, weightBytesPerToken: bytes,
                                        memoryBandwidthBytesPerSecond: bandwidth, promptTokens: promptTokens,
                                        decodeTokens: decodeTokens, prefillTokensPerSecond: prefill,
-                                       decodeTokensPerSecond: decode, prefillFlopsPerToken: 2 * matmulParams)
+                                       decodeTokensPerSecond: decode, prefillFlops: prefillFlops)
     }
 }
 
