@@ -79,6 +79,32 @@ OMK_TARGET_AVX2 static inline float hsum8(__m256 v) {
         }                                                                                                \
     }
 
+// One row at a time (a single weight stream), for 2-byte weights with <= 4096 columns; see the AVX-512 file.
+#define OMK_DEFINE_MATVEC256_SINGLE(NAME, LOAD, LOAD1)                                                     \
+    OMK_TARGET_AVX2 static void NAME(const omk_matrix *w, const float *x, float *y, int64_t r0,          \
+                                     int64_t r1) {                                                       \
+        const int64_t cols = w->cols;                                                                    \
+        const uint16_t *base = (const uint16_t *)w->base;                                                \
+        const int64_t main_end = cols & ~(int64_t)31;                                                    \
+        for (int64_t r = r0; r < r1; r++) {                                                              \
+            const uint16_t *p = base + r * cols;                                                         \
+            __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;                                  \
+            int64_t c = 0;                                                                               \
+            for (; c < main_end; c += 32) {                                                              \
+                a0 = _mm256_fmadd_ps(LOAD(p, c), _mm256_loadu_ps(x + c), a0);                            \
+                a1 = _mm256_fmadd_ps(LOAD(p, c + 8), _mm256_loadu_ps(x + c + 8), a1);                    \
+                a2 = _mm256_fmadd_ps(LOAD(p, c + 16), _mm256_loadu_ps(x + c + 16), a2);                  \
+                a3 = _mm256_fmadd_ps(LOAD(p, c + 24), _mm256_loadu_ps(x + c + 24), a3);                  \
+            }                                                                                            \
+            float sum = hsum8(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));              \
+            for (; c < cols; c++) sum += LOAD1(p, c) * x[c];                                             \
+            y[r] = sum;                                                                                  \
+        }                                                                                                \
+    }
+
+OMK_DEFINE_MATVEC256_SINGLE(matvec_f16_single, load8_f16, load1_f16)
+OMK_DEFINE_MATVEC256_SINGLE(matvec_bf16_single, load8_bf16, load1_bf16)
+
 OMK_DEFINE_MATVEC256(matvec_f32, load8_f32, load1_f32, 4)
 OMK_DEFINE_MATVEC256(matvec_f16, load8_f16, load1_f16, 2)
 OMK_DEFINE_MATVEC256(matvec_bf16, load8_bf16, load1_bf16, 2)
@@ -86,8 +112,14 @@ OMK_DEFINE_MATVEC256(matvec_bf16, load8_bf16, load1_bf16, 2)
 void omk_matvec_rows_avx2(const omk_matrix *w, const float *x, float *y, int64_t r0, int64_t r1) {
     switch (w->dtype) {
     case OMK_F32: matvec_f32(w, x, y, r0, r1); return;
-    case OMK_F16: matvec_f16(w, x, y, r0, r1); return;
-    case OMK_BF16: matvec_bf16(w, x, y, r0, r1); return;
+    case OMK_F16:
+        if (w->cols <= 4096) matvec_f16_single(w, x, y, r0, r1);
+        else matvec_f16(w, x, y, r0, r1);
+        return;
+    case OMK_BF16:
+        if (w->cols <= 4096) matvec_bf16_single(w, x, y, r0, r1);
+        else matvec_bf16(w, x, y, r0, r1);
+        return;
     }
 }
 
