@@ -86,6 +86,14 @@ enum GenerateCommand {
                 "token_ids": result.tokens,
                 "text": result.text,
                 "finish_reason": result.finishReason.rawValue,
+                "memory": [
+                    "weights_bytes": generator.shards.reduce(0) { $0 + $1.weights.weightBytes },
+                    "kv_cache_bytes": generator.shards.reduce(0) { total, shard in
+                        total + KVCache.byteCount(layers: shard.weights.layers.count,
+                                                  capacity: min(promptTokens.count + maxTokens, model.checkpoint.config.contextLimit),
+                                                  kvDim: model.checkpoint.config.numKVHeads * model.checkpoint.config.headDim)
+                    },
+                ],
                 "timings": [
                     "load_s": loadSeconds,
                     "prefill_tokens_per_s": result.timings.prefillTokensPerSecond,

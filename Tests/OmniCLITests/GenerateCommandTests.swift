@@ -16,6 +16,12 @@ import Testing
         #expect(json["text"] as? String == reference["text_skip_special"] as? String)
         let timings = try #require(json["timings"] as? [String: Any])
         for key in ["load_s", "prefill_tokens_per_s", "decode_tokens_per_s"] { #expect(timings[key] is Double, "\(key)") }
+        // Memory is predictable: weights as stored, KV = layers x 2 x positions x kv width x 4 bytes.
+        let memory = try #require(json["memory"] as? [String: Int])
+        let modelFile = try FileManager.default.attributesOfItem(atPath: CLI.fixtureModel + "/model.safetensors")[.size] as? Int ?? 0
+        #expect(memory["weights_bytes"]! > modelFile / 2 && memory["weights_bytes"]! <= modelFile)
+        let prompt = (reference["prompt_ids"] as? [Int] ?? []).count
+        #expect(memory["kv_cache_bytes"] == 4 * 2 * (prompt + 16) * 2 * 16 * 4)
     }
 
     @Test func streamsTextAndHonoursIgnoreEOSAndRaw() throws {
