@@ -37,7 +37,7 @@ let package = Package(
         // Command-line tools.
         .executableTarget(name: "OmniCLI", dependencies: ["OmniEngine", "OmniCommandLine", "OmniHDF5"]),
         .executableTarget(name: "OmniSimCLI", dependencies: ["OmniSim", "OmniCommandLine"]),
-        .executableTarget(name: "OmniBenchCLI", dependencies: ["OmniBench", "OmniCommandLine"]),
+        .executableTarget(name: "OmniBenchCLI", dependencies: ["OmniBench", "OmniCommandLine", "OmniHDF5"]),
 
         // One test target per module.
         .testTarget(name: "OmniKernelsTests", dependencies: ["OmniKernels"]),

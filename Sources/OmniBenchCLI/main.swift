@@ -3,6 +3,7 @@ import OmniBench
 import OmniCommandLine
 import OmniEngine
 import OmniKernels
+import OmniHDF5
 import OmniSim
 import OmniTokenizer
 
@@ -13,6 +14,7 @@ let commands: [(String, String)] = [
     ("kernels", "Memory bandwidth, matvec/matmul throughput per dtype, dispatch overhead."),
     ("calibrate", "Measure this machine and write a DeviceProfile JSON for OmniSim experiments."),
     ("sim", "Simulator speed on an experiment: x faster than simulated time, events/s, a seed sweep, HDF5 trace cost."),
+    ("trace", "HDF5 trace writing speed; with --hold, a producer that flushes then waits (for kill tests)."),
     ("tokenizer", "Encode throughput of a tokenizer.json on a text file (MB/s, single thread)."),
 ]
 
@@ -53,6 +55,13 @@ let simSpec = CommandSpec(name: "omni-bench sim", summary: "Simulator speed on o
     OptionSpec("repeats", value: "N", help: "Runs of the experiment; medians are reported.", default: "3"),
     OptionSpec("sweep", value: "N", help: "Also run N copies with seeds 1...N (0 to skip).", default: "100"),
 ], positionals: ["experiment.json"], positionalsRequired: 1)
+
+let traceSpec = CommandSpec(name: "omni-bench trace", summary: "HDF5 trace writing speed (synthetic events).", options: [
+    OptionSpec("out", value: "FILE", help: "Trace file to write."),
+    OptionSpec("events", value: "N", help: "Events to write.", default: "1000000"),
+    OptionSpec("flush-every", value: "N", help: "Flush after this many events.", default: "65536"),
+    OptionSpec("hold", help: "Flush, print \"flushed N\" after each flush, then wait with the file open until killed."),
+])
 
 let tokenizerSpec = CommandSpec(name: "omni-bench tokenizer", summary: "Single-threaded encode throughput of a tokenizer.", options: [
     OptionSpec("tokenizer", value: "DIR", help: "Folder with tokenizer.json."),
@@ -146,6 +155,32 @@ do {
                                                             scratch: FileManager.default.temporaryDirectory)
         print(String(format: "HDF5 traces: %.3f s to write vs %.3f s to simulate = %.1f%% of simulation wall time",
                      overhead.hdf5, overhead.simulation, overhead.hdf5 / max(overhead.simulation, 1e-12) * 100))
+    case "trace":
+        let args = try traceSpec.parse(rest)
+        if args.flag("help") { print(traceSpec.help); exit(0) }
+        guard let out = args.string("out") else { throw CommandLineError.missingOption(command: traceSpec.name, option: "out") }
+        let events = try args.int("events", range: 1...1_000_000_000) ?? 1_000_000
+        let flushEvery = try args.int("flush-every", range: 1...100_000_000) ?? 65_536
+        if args.flag("hold") {
+            // Writes `events` events flushing every `flush-every`, announces each flush on stdout,
+            // then keeps the file open until killed: what a live node's trace looks like when the
+            // process dies.
+            func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+            let run = TraceRunInfo(omniVersion: OmniVersion.string, runKind: .live, command: "omni-bench trace --hold", startTimeUnixNs: 0)
+            let writer = try TraceFileWriter(path: out, run: run, options: TraceWriterOptions(flushEveryEvents: flushEvery))
+            try writer.add(TraceNode(index: 0, name: "node-0", profileJSON: "{}"))
+            for i in 0..<events {
+                try writer.record(TraceBenchmark.syntheticEvent(i))
+                if writer.flushedEventCount != writer.eventCount, (i + 1) % flushEvery == 0 { try writer.flush() }
+                if (i + 1) % flushEvery == 0 { say("flushed \(writer.flushedEventCount)") }
+            }
+            say("holding")
+            while true { sleep(60) }
+        }
+        let f = try TraceBenchmark.measureEventAppend(path: out, events: events,
+                                                      options: TraceWriterOptions(flushEveryEvents: flushEvery))
+        print(String(format: "%d events in %.3f s: %.2f M events/s, %.0f ns/event, file %.1f MB (raw rows %.1f MB)",
+                     f.events, f.seconds, f.eventsPerSecond / 1e6, f.nanosecondsPerEvent, Double(f.fileBytes) / 1e6, Double(f.rawEventBytes) / 1e6))
     case "tokenizer":
         let args = try tokenizerSpec.parse(rest)
         if args.flag("help") { print(tokenizerSpec.help); exit(0) }
