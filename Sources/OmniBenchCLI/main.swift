@@ -78,6 +78,7 @@ func dtype(_ name: String) throws -> DType {
     }
 }
 
+ProcessTuning.keepLargeAllocations()
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = arguments.first, !["--help", "-h", "help"].contains(command) else {
     print(topLevelHelp())

@@ -16,6 +16,7 @@ func topLevelHelp() -> String {
     return lines.joined(separator: "\n")
 }
 
+ProcessTuning.keepLargeAllocations()
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = arguments.first, command != "--help", command != "-h", command != "help" else {
     print(topLevelHelp())

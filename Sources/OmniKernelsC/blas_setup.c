@@ -43,3 +43,12 @@ const char *omk_blas_core_name(void) {
     const char *name = openblas_get_corename();
     return name ? name : "unknown";
 }
+
+#include <malloc.h>
+
+void omk_keep_large_allocations(void) {
+#ifdef M_MMAP_THRESHOLD
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);
+#endif
+}

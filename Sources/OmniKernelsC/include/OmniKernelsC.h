@@ -99,4 +99,7 @@ float omk_stream_sum(const float *p, int64_t count);
 #ifdef __cplusplus
 }
 #endif
+/// Keeps freed large buffers in the heap (glibc): no fresh zeroed pages per token.
+void omk_keep_large_allocations(void);
+
 #endif
