@@ -138,7 +138,8 @@ public final class Node {
             break
         case .forward(let forward):
             if from != id {
-                trace(.receive, request: forward.request, start: now, end: now, bytes: WireSize.bytes(of: message), peer: from)
+                trace(.receive, request: forward.request, start: now, end: now, bytes: WireSize.bytes(of: message), peer: from,
+                      position: forward.position)
             }
             shardReceive(forward)
         case .token(let token):
@@ -438,15 +439,15 @@ public final class Node {
 
     private func send(_ message: PeerMessage, to node: NodeID) {
         if case .forward(let f) = message {
-            trace(.send, request: f.request, start: now, end: now, bytes: WireSize.bytes(of: message), peer: node)
+            trace(.send, request: f.request, start: now, end: now, bytes: WireSize.bytes(of: message), peer: node, position: f.position)
         }
         effects.append(.send(to: node, message))
     }
 
     private func trace(_ kind: NodeTraceEvent.Kind, request: RequestID?, start: UInt64, end: UInt64, bytes: Int = 0,
-                       layers: Range<Int>? = nil, peer: NodeID? = nil, detail: String = "") {
+                       layers: Range<Int>? = nil, peer: NodeID? = nil, detail: String = "", position: Int? = nil) {
         effects.append(.trace(NodeTraceEvent(kind: kind, node: id, request: request, start: start, end: end, bytes: bytes,
-                                             layers: layers, peer: peer, detail: detail)))
+                                             layers: layers, peer: peer, detail: detail, position: position)))
     }
 }
 

@@ -102,9 +102,12 @@ public struct NodeTraceEvent: Sendable, Equatable {
     public var layers: Range<Int>?
     public var peer: NodeID?
     public var detail: String
+    /// Sequence position of a forwarded activation (matches a send with its receive).
+    public var position: Int?
 
     public init(kind: Kind, node: NodeID, request: RequestID? = nil, start: UInt64, end: UInt64, bytes: Int = 0,
-                layers: Range<Int>? = nil, peer: NodeID? = nil, detail: String = "") {
+                layers: Range<Int>? = nil, peer: NodeID? = nil, detail: String = "", position: Int? = nil) {
+        self.position = position
         self.kind = kind
         self.node = node
         self.request = request

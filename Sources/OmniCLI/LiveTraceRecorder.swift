@@ -1,0 +1,81 @@
+import Foundation
+import OmniEngine
+import OmniHDF5
+
+/// Writes what one live node does (`omni serve --trace FILE`) in OMNI's HDF5 trace schema:
+/// the node's trace effects become `/events` rows with the node's monotonic clock, flushed every
+/// `flushEvery` events or `flushSeconds`, so a node killed at any time leaves a readable file with
+/// everything up to the last flush. `start_time_unix_ns` lets `omni-bench merge-traces` align
+/// the files of several nodes.
+final class LiveTraceRecorder: @unchecked Sendable {
+    private let writer: TraceFileWriter
+    private let lock = NSLock()
+    private var nodeIndex: [NodeID: Int32] = [:]
+    private var pending = 0
+    private var lastFlush = Date()
+    private let flushEvery: Int
+    private let flushSeconds: Double
+
+    init(path: String, node: NodeID, profile: DeviceProfile, command: String, flushEvery: Int = 4096, flushSeconds: Double = 1) throws {
+        try? FileManager.default.removeItem(atPath: path)
+        let run = TraceRunInfo(omniVersion: OmniVersion.string, runKind: .live, command: command,
+                               startTimeUnixNs: Int64(Date().timeIntervalSince1970 * 1e9), recorder: node.description)
+        writer = try TraceFileWriter(path: path, run: run, options: TraceWriterOptions(flushEveryEvents: flushEvery))
+        self.flushEvery = flushEvery
+        self.flushSeconds = flushSeconds
+        let json = (try? JSONEncoder().encode(profile)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        nodeIndex[node] = 0
+        try writer.add(TraceNode(index: 0, name: node.description, profileJSON: json))
+    }
+
+    /// The same request id on every node's file: a hash of the origin and its sequence number.
+    static func requestNumber(_ r: RequestID) -> Int64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in r.origin.description.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return Int64(bitPattern: (h & 0x7FFF_FFFF_FFF0_0000) | (r.sequence & 0xF_FFFF))
+    }
+
+    private func index(of node: NodeID) throws -> Int32 {
+        if let i = nodeIndex[node] { return i }
+        let i = Int32(nodeIndex.count)
+        nodeIndex[node] = i
+        try writer.add(TraceNode(index: i, name: node.description, profileJSON: "{}"))
+        return i
+    }
+
+    func record(_ e: NodeTraceEvent) {
+        lock.lock(); defer { lock.unlock() }
+        let kinds: [NodeTraceEvent.Kind: TraceEventKind] = [.queueWait: .queueWait, .compute: .decode, .send: .send,
+                                                            .receive: .receive, .sample: .sample, .fault: .fault, .request: .admit]
+        guard var kind = kinds[e.kind] else { return }
+        if e.kind == .compute && e.detail.hasPrefix("prefill") { kind = .prefill }
+        if e.kind == .request && e.detail.hasPrefix("finished") { kind = .finish }
+        do {
+            try writer.record(TraceEvent(startNs: Int64(e.start), endNs: Int64(e.end), node: try index(of: e.node), kind: kind,
+                                         request: e.request.map(Self.requestNumber) ?? -1, tokenIndex: Int64(e.position ?? -1),
+                                         bytes: Int64(e.bytes),
+                                         layerFirst: e.layers.map { Int32($0.lowerBound) } ?? -1,
+                                         layerLast: e.layers.map { Int32($0.upperBound - 1) } ?? -1,
+                                         peer: try e.peer.map(index(of:)) ?? -1))
+            pending += 1
+            if pending >= flushEvery || Date().timeIntervalSince(lastFlush) >= flushSeconds { try flushLocked() }
+        } catch {
+            printTraceError(error)
+        }
+    }
+
+    private func flushLocked() throws {
+        try writer.flush()
+        pending = 0
+        lastFlush = Date()
+    }
+
+    func close() {
+        lock.lock(); defer { lock.unlock() }
+        do { try writer.close() } catch { printTraceError(error) }
+    }
+
+    private func printTraceError(_ error: Error) {
+        FileHandle.standardError.write(Data("trace: \(error.localizedDescription)\n".utf8))
+    }
+}
