@@ -15,6 +15,7 @@ let commands: [(String, String)] = [
     ("calibrate", "Measure this machine and write a DeviceProfile JSON for OmniSim experiments."),
     ("sim", "Simulator speed on an experiment: x faster than simulated time, events/s, a seed sweep, HDF5 trace cost."),
     ("trace", "HDF5 trace writing speed; with --hold, a producer that flushes then waits (for kill tests)."),
+    ("merge-traces", "Merge the per-node HDF5 traces of a live run into one, correcting clock offsets from message round trips."),
     ("tokenizer", "Encode throughput of a tokenizer.json on a text file (MB/s, single thread)."),
 ]
 
@@ -62,6 +63,10 @@ let traceSpec = CommandSpec(name: "omni-bench trace", summary: "HDF5 trace writi
     OptionSpec("flush-every", value: "N", help: "Flush after this many events.", default: "65536"),
     OptionSpec("hold", help: "Flush, print \"flushed N\" after each flush, then wait with the file open until killed."),
 ])
+
+let mergeSpec = CommandSpec(name: "omni-bench merge-traces", summary: "Merge per-node traces (omni serve --trace) into one file of the same schema.", options: [
+    OptionSpec("out", value: "FILE", help: "Merged trace to write."),
+], positionals: ["node-trace.h5"], positionalsRequired: 1, lastPositionalRepeats: true)
 
 let tokenizerSpec = CommandSpec(name: "omni-bench tokenizer", summary: "Single-threaded encode throughput of a tokenizer.", options: [
     OptionSpec("tokenizer", value: "DIR", help: "Folder with tokenizer.json."),
@@ -182,6 +187,19 @@ do {
                                                       options: TraceWriterOptions(flushEveryEvents: flushEvery))
         print(String(format: "%d events in %.3f s: %.2f M events/s, %.0f ns/event, file %.1f MB (raw rows %.1f MB)",
                      f.events, f.seconds, f.eventsPerSecond / 1e6, f.nanosecondsPerEvent, Double(f.fileBytes) / 1e6, Double(f.rawEventBytes) / 1e6))
+    case "merge-traces":
+        let args = try mergeSpec.parse(rest)
+        if args.flag("help") { print(mergeSpec.help); exit(0) }
+        guard let out = args.string("out") else { throw CommandLineError.missingOption(command: mergeSpec.name, option: "out") }
+        let inputs = args.positionals
+        guard !inputs.isEmpty else { throw CommandLineError.missingPositional(command: mergeSpec.name, name: "node-trace.h5") }
+        let estimate = try TraceClockAlignment.estimate(files: inputs)
+        for (file, (offset, measured)) in zip(inputs, zip(estimate.offsetsNs, estimate.measured)) {
+            print(String(format: "%@: clock correction %+.3f ms (%@)", file, Double(offset) / 1e6,
+                         measured ? "from message round trips" : "start times only: no round trip to the reference node"))
+        }
+        try TraceMerge.merge(files: inputs, offsets: estimate.offsetsNs, into: out)
+        print("wrote \(out)")
     case "tokenizer":
         let args = try tokenizerSpec.parse(rest)
         if args.flag("help") { print(tokenizerSpec.help); exit(0) }

@@ -26,8 +26,12 @@ public struct CommandSpec: Sendable {
     /// Names of positional arguments, in order (shown in usage).
     public var positionals: [String]
     public var positionalsRequired: Int
+    /// The last positional may repeat (e.g. several input files).
+    public var lastPositionalRepeats: Bool
 
-    public init(name: String, summary: String, options: [OptionSpec], positionals: [String] = [], positionalsRequired: Int = 0) {
+    public init(name: String, summary: String, options: [OptionSpec], positionals: [String] = [], positionalsRequired: Int = 0,
+                lastPositionalRepeats: Bool = false) {
+        self.lastPositionalRepeats = lastPositionalRepeats
         self.name = name
         self.summary = summary
         self.options = options + [OptionSpec("help", help: "Show this help.")]
@@ -37,7 +41,8 @@ public struct CommandSpec: Sendable {
 
     /// Usage and options, formatted for a terminal.
     public var help: String {
-        var lines = ["\(summary)", "", "USAGE: \(name)\(positionals.map { " <\($0)>" }.joined()) [options]", "", "OPTIONS:"]
+        let usage = positionals.map { " <\($0)>" }.joined() + (lastPositionalRepeats ? "..." : "")
+        var lines = ["\(summary)", "", "USAGE: \(name)\(usage) [options]", "", "OPTIONS:"]
         let labels = options.map { "--\($0.name)" + ($0.valueName.map { " \($0)" } ?? "") }
         let width = (labels.map(\.count).max() ?? 0) + 2
         for (label, option) in zip(labels, options) {
@@ -94,7 +99,7 @@ public struct CommandSpec: Sendable {
         if parsed.positionals.count < positionalsRequired {
             throw CommandLineError.missingPositional(command: name, name: positionals[parsed.positionals.count])
         }
-        if parsed.positionals.count > positionals.count {
+        if parsed.positionals.count > positionals.count && !lastPositionalRepeats {
             throw CommandLineError.unexpectedArgument(command: name, argument: parsed.positionals[positionals.count])
         }
         return parsed
