@@ -7,6 +7,8 @@ import OmniEngine
 /// accepts requests. Logs one line per peer join/leave and placement change on stderr; prints
 /// one JSON line `{"event":"ready",...}` with the bound ports on stdout once it listens.
 enum ServeCommand {
+    nonisolated(unsafe) static var parentWatchdog: DispatchSourceTimer?
+
     static let spec = CommandSpec(name: "omni serve", summary: "Run this machine as a node of an OMNI cluster.", options: [
         OptionSpec("model", value: "DIR", help: "Hugging Face checkpoint directory (the same model on every node).", default: "the bundled omni-shakespeare model"),
         OptionSpec("node-id", value: "ID", help: "This node's id.", default: "generated once and kept in the state directory"),
@@ -27,6 +29,7 @@ enum ServeCommand {
         OptionSpec("peer-timeout", value: "SECONDS", help: "A peer silent this long is declared dead.", default: "4"),
         OptionSpec("request-timeout", value: "SECONDS", help: "A request without a new token this long fails.", default: "60"),
         OptionSpec("no-calibrate", help: "Skip the quick memory bandwidth measurement (uses a placeholder figure)."),
+        OptionSpec("exit-with-parent", help: "Exit when the process that started this node exits (for test harnesses)."),
         OptionSpec("compute-delay", value: "SECONDS", help: "Testing: sleep before every compute step to emulate a slow device.", default: "0"),
     ])
 
@@ -41,15 +44,6 @@ enum ServeCommand {
             UInt16(try args.int(option, range: 0...65_535) ?? fallback)
         }
 
-        let modelURL: URL
-        if let path = args.string("model") {
-            modelURL = URL(fileURLWithPath: path)
-        } else if let bundled = DefaultModel.locate() {
-            modelURL = bundled
-        } else {
-            throw CommandLineError.invalidValue(command: name, option: "model", value: "",
-                                                expected: "a model directory (the bundled Models/\(DefaultModel.folderName) was not found next to the executable; set OMNI_DEFAULT_MODEL)")
-        }
         let host = args.string("host") ?? "0.0.0.0"
         let listen: IPv4Endpoint
         do { listen = try IPv4Endpoint(host: host, port: try port("port", 5679)) } catch {
@@ -86,6 +80,15 @@ enum ServeCommand {
         let stateDir = args.string("state-dir") ?? NodeIdentity.defaultStateDirectory()
         let nodeID = try NodeIdentity.resolve(given: args.string("node-id"), stateDirectory: stateDir)
 
+        let modelURL: URL
+        if let path = args.string("model") {
+            modelURL = URL(fileURLWithPath: path)
+        } else if let bundled = DefaultModel.locate() {
+            modelURL = bundled
+        } else {
+            throw CommandLineError.invalidValue(command: name, option: "model", value: "",
+                                                expected: "a model directory (the bundled Models/\(DefaultModel.folderName) was not found next to the executable; set OMNI_DEFAULT_MODEL)")
+        }
         let model = try LocalModel(directory: modelURL)
         let checkpoint = model.checkpoint
         let config = checkpoint.config
@@ -140,6 +143,14 @@ enum ServeCommand {
             clientPort?.stop()
             runtime.stop()
             exit(0)
+        }
+        if args.flag("exit-with-parent") {
+            let parent = getppid()
+            let watchdog = DispatchSource.makeTimerSource(queue: .main)
+            watchdog.schedule(deadline: .now() + 0.5, repeating: 0.5)
+            watchdog.setEventHandler { if getppid() != parent { shutdown("parent process exited") } }
+            watchdog.resume()
+            parentWatchdog = watchdog
         }
         var sources: [DispatchSourceSignal] = []
         for (number, signalName) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
