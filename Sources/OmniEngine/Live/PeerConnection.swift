@@ -18,6 +18,8 @@ final class PeerConnection: @unchecked Sendable {
     private var queuedBytes = 0
     private var closed = false
     private var writerDone = false
+    /// The writer is sending a batch (frames queued meanwhile must wait their turn).
+    private var writing = false
     private(set) var closeReason: String?
     /// Set once the handshake has named the peer.
     var peer: NodeID?
@@ -32,23 +34,44 @@ final class PeerConnection: @unchecked Sendable {
 
     enum EnqueueResult { case queued, closed, overflow(queuedBytes: Int) }
 
-    /// Queues a frame for the writer; refuses it when the queue would exceed `maxQueuedBytes`
-    /// (a frame larger than the limit is still accepted into an empty queue).
+    /// Sends a frame at once when nothing is waiting and the kernel takes it, else queues it for
+    /// the writer; refuses it when the queue would exceed `maxQueuedBytes` (a frame larger than
+    /// the limit is still accepted into an empty queue).
     func enqueue(_ frame: [UInt8]) -> EnqueueResult {
         condition.lock()
+        if closed { condition.unlock(); return .closed }
+        var rest = frame[...]
+        if queue.isEmpty && !writing && writerStarted {
+            do {
+                let sent = try socket.sendNow(rest)
+                if sent == rest.count { condition.unlock(); return .queued }
+                rest = rest.dropFirst(sent)
+            } catch {
+                condition.unlock()
+                close(reason: "write failed: \(error.localizedDescription)")
+                return .closed
+            }
+        }
         defer { condition.unlock() }
-        if closed { return .closed }
-        if queuedBytes > 0 && queuedBytes + frame.count > maxQueuedBytes { return .overflow(queuedBytes: queuedBytes) }
-        queue.append(frame)
-        queuedBytes += frame.count
+        if queuedBytes > 0 && queuedBytes + rest.count > maxQueuedBytes { return .overflow(queuedBytes: queuedBytes) }
+        queue.append(Array(rest))
+        queuedBytes += rest.count
         condition.signal()
         return .queued
     }
 
+    /// Set when the writer thread runs (direct sends wait for it, so a handshake is never
+    /// interleaved with frames).
+    private var writerStarted = false
+
     /// Writes queued frames until the connection closes. Runs on its own thread.
     func runWriter() {
+        condition.lock()
+        writerStarted = true
+        condition.unlock()
         while true {
             condition.lock()
+            writing = false
             while queue.isEmpty && !closed { condition.wait() }
             if closed {
                 writerDone = true
@@ -58,6 +81,7 @@ final class PeerConnection: @unchecked Sendable {
             }
             let batch = queue
             queue.removeAll()
+            writing = true
             condition.unlock()
             var data: [UInt8] = []
             data.reserveCapacity(batch.reduce(0) { $0 + $1.count })

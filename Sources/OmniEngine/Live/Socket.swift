@@ -140,6 +140,21 @@ public final class Socket: @unchecked Sendable {
         }
     }
 
+    /// Sends what the kernel takes right now without blocking: the number of bytes sent (0 when
+    /// its buffer is full).
+    public func sendNow(_ bytes: ArraySlice<UInt8>) throws -> Int {
+        try bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, raw.count > 0 else { return 0 }
+            while true {
+                let n = Glibc.send(descriptor, base, raw.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+                if n >= 0 { return n }
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { return 0 }
+                throw fail("send")
+            }
+        }
+    }
+
     /// Receives up to `buffer.count` bytes; 0 means the peer closed the connection.
     public func receive(into buffer: inout [UInt8]) throws -> Int {
         while true {
