@@ -103,6 +103,61 @@ import Glibc
         #expect(r.status == 0, "\(r.json)\n\(cluster.logs())")
         #expect(r.json["token_ids"] as? [Int] == reference.output)
         #expect(cluster["a"].stderr.contains("placement epoch 2 (uniform): a holds layers 0..<2, b holds layers 2..<4"), "\(cluster["a"].stderr)")
+
+        // c comes back on its old port: the others reconnect (it is still in the peers file) and
+        // the next placement spans three nodes again.
+        try cluster.start("c", ["--discovery", "manual", "--peers", cluster.peersFile, "--port", "\(ports["c"]!.port)",
+                                "--heartbeat", "0.2", "--peer-timeout", "1"])
+        #expect(ServeProcess.waitUntil(timeout: 20) {
+            ["a", "b"].allSatisfy { cluster[$0].stderr.components(separatedBy: "peer joined: c ").count == 3 }
+        }, "c did not rejoin:\n\(cluster.logs())")
+        let again = try clientRequest(port: ports["a"]!.clientPort, prompt: reference.input, maxTokens: reference.output.count)
+        #expect(again.json["token_ids"] as? [Int] == reference.output)
+        #expect(cluster["a"].stderr.contains("placement epoch 3 (uniform): a holds layers 0..<2, b holds layers 2..<3, c holds layers 3..<4"))
+    }
+
+    @Test func twoNodesWithOneIDAreReportedLoudly() throws {
+        let cluster = try ServeCluster()
+        defer { cluster.stopAll() }
+        let discoveryPort = 20_000 + Int((getpid() + 7_919) % 20_000)
+        let options = ["--discovery", "udp", "--discovery-port", "\(discoveryPort)", "--beacon-interval", "0.2"]
+        try cluster.start("twin", options)
+        let first = cluster["twin"]
+        #expect(first.ready() != nil)
+        let second = try ServeProcess(name: "twin2", arguments: [
+            "serve", "--exit-with-parent", "--model", CLI.fixtureModel, "--node-id", "twin", "--host", "127.0.0.1", "--port", "0",
+            "--state-dir", cluster.directory.appendingPathComponent("twin2").path, "--no-calibrate"] + options)
+        defer { second.kill() }
+        #expect(ServeProcess.waitUntil(timeout: 10) {
+            first.stderr.contains("WARNING: the node at 127.0.0.1:") && first.stderr.contains("announces this node's id twin")
+        }, "\(first.stderr)\n\(second.stderr)")
+        #expect(!first.stderr.contains("peer joined"))
+    }
+
+    @Test func deviceProfileFileAndMemoryLimitAreAnnouncedAndSIGTERMStopsCleanly() throws {
+        let cluster = try ServeCluster()
+        defer { cluster.stopAll() }
+        let profile = cluster.directory.appendingPathComponent("profile.json")
+        try Data(#"{"id": "ignored", "name": "lab box", "total_memory_bytes": 8589934592, "peak_flops": {"f32": 1e12, "f16": 2e12, "bf16": 2e12}, "memory_bandwidth_bytes_per_second": 1e11}"#.utf8).write(to: profile)
+        let node = try cluster.start("solo", ["--discovery", "none", "--device-profile", profile.path, "--memory-limit", "1GiB"])
+        let ready = try #require(node.ready(), "\(node.stderr)")
+        let status = try CLI.run("omni", ["client", "--port", "\(ready.clientPort)", "--status"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any], "\(status.stderr)")
+        let nodes = (object["nodes"] as? [[String: Any]]) ?? []
+        #expect(nodes.count == 1)
+        #expect(nodes.first?["id"] as? String == "solo")
+        #expect(nodes.first?["name"] as? String == "lab box")
+        #expect(nodes.first?["totalMemoryBytes"] as? Int == 8_589_934_592)
+        #expect(nodes.first?["availableMemoryBytes"] as? Int == 1_073_741_824)
+        node.kill(SIGTERM)
+        #expect(node.waitForExit(timeout: 10))
+        #expect(node.process.terminationStatus == 0)
+        #expect(node.stderr.contains("shutting down (SIGTERM)"))
+
+        let bad = try cluster.start("broken", ["--discovery", "none", "--device-profile", cluster.directory.appendingPathComponent("missing.json").path])
+        #expect(bad.waitForExit(timeout: 20))
+        #expect(bad.process.terminationStatus == 1)
+        #expect(bad.stderr.contains("device profile") && bad.stderr.contains("missing.json"), "\(bad.stderr)")
     }
 
     @Test func aNodeWithAnotherClusterKeyIsRefused() throws {

@@ -51,6 +51,15 @@ public final class LiveNodeRuntime: @unchecked Sendable {
         executor.onLayersChanged = { line in log(line) }
     }
 
+    /// The largest frame a peer may send: hidden states for a whole context in f32, the prompt
+    /// and stop ids, plus 1 MiB for the rest. Larger frames are refused before being buffered.
+    static func maxFrameBytes(for model: ModelConfig) -> Int {
+        let context = max(1, model.contextLimit)
+        let hidden = context.multipliedReportingOverflow(by: max(1, model.hiddenSize) * 4)
+        guard !hidden.overflow else { return FrameCodec.defaultMaxFrameBytes }
+        return min(FrameCodec.defaultMaxFrameBytes, hidden.partialValue + context * 16 + (1 << 20))
+    }
+
     /// Nanoseconds since the runtime was created.
     public func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds - startTime }
 
@@ -61,6 +70,7 @@ public final class LiveNodeRuntime: @unchecked Sendable {
     public func start() throws {
         var t = PeerTransport.Settings(me: id, listen: settings.listen, authenticator: authenticator)
         t.maxQueuedBytesPerPeer = settings.maxQueuedBytesPerPeer
+        t.maxFrameBytes = Self.maxFrameBytes(for: settings.node.model)
         if case .udp = settings.discovery { t.onlySmallerIDDials = true }
         let transport = PeerTransport(settings: t, deliver: { [weak self] event in self?.enqueue(event) }, log: log)
         self.transport = transport
