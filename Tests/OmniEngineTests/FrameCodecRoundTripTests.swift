@@ -134,3 +134,32 @@ import Testing
         }
     }
 }
+
+/// `frameByteCount` predicts the encoder's output length without encoding.
+@Suite struct FrameCodecSizeTests {
+    @Test func frameByteCountEqualsTheEncodedLength() {
+        var g = FrameCodecRNG(seed: 0x512E)
+        let auth = FrameAuthenticator(passphrase: "k")
+        for i in 0..<600 {
+            let message = FrameCodecSamples.message(kind: i % FrameCodecSamples.kindCount, &g)
+            let dtype = WireDType.allCases[i % 3]
+            let tagged = i % 2 == 0
+            #expect(FrameCodec.frameByteCount(message, hiddenDType: dtype, authenticated: tagged)
+                    == FrameCodec.encode(message, hiddenDType: dtype, authenticator: tagged ? auth : nil).count)
+        }
+        let long = PeerMessage.failed(RequestID(origin: "a", sequence: 1), String(repeating: "🙂", count: FrameCodec.maxTextBytes))
+        #expect(FrameCodec.frameByteCount(long) == FrameCodec.encode(long).count)
+    }
+
+    @Test(arguments: [WireDType.f32, .f16, .bf16])
+    func placeholdersCanCountAsTheValuesTheyStandFor(dtype: WireDType) {
+        var g = FrameCodecRNG(seed: 0x512F)
+        let placeholder = FrameCodecSamples.forward(&g, activation: .hidden(HiddenStates(tokens: 3, width: 5, values: [])))
+        var real = placeholder
+        real.activation = .hidden(HiddenStates(tokens: 3, width: 5, values: [Float](repeating: 1, count: 15)))
+        #expect(FrameCodec.frameByteCount(.forward(placeholder), hiddenDType: dtype, placeholdersAsValues: true)
+                == FrameCodec.encode(.forward(real), hiddenDType: dtype).count)
+        #expect(FrameCodec.frameByteCount(.forward(placeholder), hiddenDType: dtype)
+                == FrameCodec.encode(.forward(real), hiddenDType: dtype).count - 15 * dtype.byteSize)
+    }
+}

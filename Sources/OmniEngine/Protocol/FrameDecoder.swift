@@ -6,6 +6,9 @@
 /// refused before its payload is buffered. The first error is final: `next()` throws it again on
 /// every call and `append` drops further bytes; close the connection and log the error.
 ///
+/// Call `next()` until nil after each `append`: the decoder then holds at most one frame (at
+/// most `maxFrameBytes`) plus the last chunk appended. Work is linear in the bytes received.
+///
 /// With an `authenticator` (a cluster key), every frame must carry a valid tag; without one,
 /// tagged frames are refused too (the two ends disagree about the key).
 public struct FrameDecoder: Sendable {
@@ -75,8 +78,9 @@ public struct FrameDecoder: Sendable {
             if authenticator == nil && parsed.isAuthenticated {
                 throw .authenticationFailed(reason: "\(parsed.type.name) frame carries a tag but this node has no cluster key")
             }
+            // No capacity is reserved from the claimed length: a peer that announces a large
+            // frame and sends nothing more costs only the bytes it actually sent.
             header = parsed
-            if available < parsed.frameLength { buffer.reserveCapacity(start + parsed.frameLength) }
         }
         guard let header, available >= header.frameLength else { return nil }
         let message = try buffer.withUnsafeBytes { all in Result { () throws(FrameError) -> PeerMessage in

@@ -39,8 +39,7 @@ public enum HandshakeToken {
         let id = Array(node.rawValue.utf8)
         var m = label
         m.append(contentsOf: challenge)
-        m.append(UInt8(truncatingIfNeeded: id.count >> 8))
-        m.append(UInt8(truncatingIfNeeded: id.count))
+        for shift in [24, 16, 8, 0] { m.append(UInt8(truncatingIfNeeded: id.count >> shift)) }
         m.append(contentsOf: id)
         return m
     }
