@@ -21,6 +21,7 @@ public struct ClusterBenchmarkResult: Sendable, Codable {
 
 /// Runs `ClusterBenchmarkResult` measurements. No timing is asserted anywhere: it prints figures.
 public enum ClusterBenchmark {
+    /// Why a benchmark run could not produce figures.
     public enum Failure: LocalizedError {
         case clusterDidNotForm(nodes: Int)
         case requestFailed(String)

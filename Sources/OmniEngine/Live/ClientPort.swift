@@ -27,6 +27,9 @@ public final class ClientPort: @unchecked Sendable {
     }
 
     public static let maxLineBytes = 4 << 20
+    /// Connections served at once; more are answered with an error and closed.
+    public static let maxConnections = 256
+    private var active = 0
     private let backend: any CompletionBackend
     private let log: @Sendable (String) -> Void
     private var listener: Socket?
@@ -52,7 +55,19 @@ public final class ClientPort: @unchecked Sendable {
                     usleep(50_000)
                     continue
                 }
-                Thread.detachNewThread { [self] in serve(client) }
+                lock.lock()
+                let admitted = active < Self.maxConnections
+                if admitted { active += 1 }
+                lock.unlock()
+                guard admitted else {
+                    try? client.sendAll(Self.line(["error": "the client port already serves \(Self.maxConnections) connections", "kind": "queue_full"]))
+                    client.close()
+                    continue
+                }
+                Thread.detachNewThread { [self] in
+                    serve(client)
+                    lock.lock(); active -= 1; lock.unlock()
+                }
             }
         }
     }

@@ -21,7 +21,7 @@ public final class LiveNodeRuntime: @unchecked Sendable {
     private let startTime = DispatchTime.now().uptimeNanoseconds
     private let authenticator: FrameAuthenticator?
     private let log: @Sendable (String) -> Void
-    private var transport: PeerTransport!
+    private var transport: PeerTransport?
     private var udp: UDPDiscovery?
     private var manual: ManualDiscovery?
 
@@ -151,6 +151,8 @@ public final class LiveNodeRuntime: @unchecked Sendable {
     // MARK: Inspection
 
     /// A consistent view of the node for status endpoints and tests.
+    /// What the node knows at one moment: peers, topology, placement, and which requests hold
+    /// state where (the node's tables and the executor's caches).
     public struct Snapshot: Sendable {
         public var peers: [NodeID]
         public var topology: Topology
@@ -197,7 +199,7 @@ public final class LiveNodeRuntime: @unchecked Sendable {
         switch effect {
         case .send(let to, let message):
             let frame = FrameCodec.encode(message, hiddenDType: settings.hiddenDType, authenticator: authenticator)
-            transport.send(frame, to: to)
+            transport?.send(frame, to: to)
         case .compute(let task):
             let delay = settings.computeDelaySeconds
             computeQueue.async {
@@ -222,7 +224,7 @@ public final class LiveNodeRuntime: @unchecked Sendable {
                 callback(.failed(CompletionFailure(failure)))
             }
         case .disconnect(let peer, let reason):
-            transport.disconnect(peer, reason: reason)
+            transport?.disconnect(peer, reason: reason)
         case .log(let line):
             log(line)
         case .trace:

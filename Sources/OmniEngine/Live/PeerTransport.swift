@@ -40,6 +40,8 @@ final class PeerTransport: @unchecked Sendable {
         var maxBackoff = 5.0
         /// UDP discovery knows every id: then only the node with the smaller id dials.
         var onlySmallerIDDials = false
+        /// Incoming connections still in their handshake beyond this are refused at once.
+        var maxPendingIncoming = 64
     }
 
     private struct TargetState {
@@ -64,6 +66,8 @@ final class PeerTransport: @unchecked Sendable {
     private var targetStates: [IPv4Endpoint: TargetState] = [:]
     private var nextSerial: UInt64 = 1
     private var stopped = false
+    private var pendingIncoming = 0
+    private var warnedPendingLimit = false
     private let localAddresses: Set<UInt32>
     private(set) var listenEndpoint: IPv4Endpoint?
 
@@ -201,6 +205,17 @@ final class PeerTransport: @unchecked Sendable {
                 usleep(100_000)
                 continue
             }
+            lock.lock()
+            let admitted = pendingIncoming < settings.maxPendingIncoming
+            if admitted { pendingIncoming += 1 }
+            let warn = !admitted && !warnedPendingLimit
+            if warn { warnedPendingLimit = true }
+            lock.unlock()
+            guard admitted else {
+                if warn { log("refusing connections: \(settings.maxPendingIncoming) are already in their handshake (a scan or a flood?)") }
+                accepted.0.close()
+                continue
+            }
             Thread.detachNewThread { [self] in run(socket: accepted.0, remote: accepted.1, outgoing: false) }
         }
     }
@@ -211,22 +226,32 @@ final class PeerTransport: @unchecked Sendable {
     /// connection's own thread.
     private func run(socket: Socket, remote: IPv4Endpoint, outgoing: Bool) {
         lock.lock()
-        if stopped { lock.unlock(); socket.close(); return }
+        if stopped {
+            if !outgoing { pendingIncoming -= 1 }
+            lock.unlock()
+            socket.close()
+            return
+        }
         let connection = PeerConnection(socket: socket, remote: remote, outgoing: outgoing, serial: nextSerial,
                                         maxQueuedBytes: settings.maxQueuedBytesPerPeer)
         nextSerial += 1
         connections[connection.serial] = connection
         lock.unlock()
 
+        let handshake = Result {
+            try ConnectionHandshake.perform(on: socket, me: settings.me, authenticator: settings.authenticator,
+                                            peer: remote.description, timeout: settings.handshakeTimeout)
+        }
+        if !outgoing { lock.lock(); pendingIncoming -= 1; lock.unlock() }
         let peer: NodeID
-        do {
-            peer = try ConnectionHandshake.perform(on: socket, me: settings.me, authenticator: settings.authenticator,
-                                                   peer: remote.description, timeout: settings.handshakeTimeout)
-        } catch let LiveError.handshake(_, reason) {
+        switch handshake {
+        case .success(let id):
+            peer = id
+        case .failure(LiveError.handshake(_, let reason)):
             log("refused peer \(remote): \(reason)")
             finishUnregistered(connection, dialed: outgoing ? remote : nil, error: reason)
             return
-        } catch {
+        case .failure(let error):
             if outgoing { log("handshake with \(remote) failed: \(error.localizedDescription)") }
             finishUnregistered(connection, dialed: outgoing ? remote : nil, error: error.localizedDescription)
             return

@@ -25,6 +25,9 @@ final class UDPDiscovery: @unchecked Sendable {
     private struct Heard {
         var endpoint: IPv4Endpoint
         var lastHeard: UInt64
+        /// Last beacon that came from `endpoint` (a node on this machine is heard on loopback
+        /// and on its LAN address; the address in use is kept while it stays fresh).
+        var endpointHeard: UInt64
         var nonces: [UInt64]
     }
 
@@ -139,13 +142,18 @@ final class UDPDiscovery: @unchecked Sendable {
             }
         }
         lock.lock()
-        var entry = heard[beacon.node] ?? Heard(endpoint: endpoint, lastHeard: 0, nonces: [])
-        if entry.nonces.contains(beacon.nonce) { lock.unlock(); return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        var entry = heard[beacon.node] ?? Heard(endpoint: endpoint, lastHeard: 0, endpointHeard: now, nonces: [])
+        if entry.nonces.contains(beacon.nonce) && entry.endpoint == endpoint { lock.unlock(); return }
         entry.nonces.append(beacon.nonce)
         if entry.nonces.count > 64 { entry.nonces.removeFirst(entry.nonces.count - 64) }
-        let isNew = heard[beacon.node] == nil || entry.endpoint != endpoint
-        entry.endpoint = endpoint
-        entry.lastHeard = DispatchTime.now().uptimeNanoseconds
+        let stale = now > entry.endpointHeard + UInt64((3 * settings.interval + 1) * 1e9)
+        let isNew = heard[beacon.node] == nil || (entry.endpoint != endpoint && stale)
+        if entry.endpoint == endpoint || stale {
+            entry.endpoint = endpoint
+            entry.endpointHeard = now
+        }
+        entry.lastHeard = now
         heard[beacon.node] = entry
         lock.unlock()
         if isNew {
