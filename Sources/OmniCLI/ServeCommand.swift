@@ -125,6 +125,7 @@ enum ServeCommand {
         let runtime = LiveNodeRuntime(settings: settings, checkpoint: checkpoint, log: log)
         try runtime.start()
         let backend = ClusterCompletionBackend(model: model, runtime: runtime)
+        // The HTTP/OpenAI API (--api-host/--api-port, another module) serves `backend` from here.
         var clientPort: ClientPort? = nil
         if args.string("client-port") != nil {
             let p = ClientPort(backend: backend, log: log)

@@ -13,7 +13,8 @@ public struct PeerTarget: Hashable, Sendable {
 
 /// What the transport reports to the runtime, in order.
 enum TransportEvent: Sendable {
-    /// The first connection to a peer finished its handshake.
+    /// A connection to a peer finished its handshake (the node greets the peer on each, so a
+    /// peer that restarted and reconnected before its old connection broke still gets a hello).
     case peerUp(NodeID)
     /// The last connection to a peer closed.
     case peerDown(NodeID, reason: String)
@@ -26,7 +27,8 @@ enum TransportEvent: Sendable {
 ///
 /// Two nodes may end up with two connections (both dialed at once, or a peers file without ids):
 /// both stay open, messages are read from both and sent on one chosen the same way at both ends
-/// (the one dialed by the smaller id), and the peer is down only when its last connection closes.
+/// (the newest one dialed by the smaller id), and the peer is down only when its last connection
+/// closes.
 final class PeerTransport: @unchecked Sendable {
     struct Settings {
         var me: NodeID
@@ -272,9 +274,8 @@ final class PeerTransport: @unchecked Sendable {
 
         lock.lock()
         connection.peer = peer
-        let first = (byPeer[peer] ?? []).isEmpty
         byPeer[peer, default: []].append(connection.serial)
-        if first { deliver(.peerUp(peer)) }
+        deliver(.peerUp(peer))
         lock.unlock()
         if outgoing { dialFinished(remote, error: nil, learned: peer) }
         let writer = Thread { connection.runWriter() }
@@ -347,7 +348,7 @@ final class PeerTransport: @unchecked Sendable {
         let candidates = (byPeer[peer] ?? []).compactMap { connections[$0] }
         lock.unlock()
         let me = settings.me
-        let preferred = candidates.first { ($0.outgoing && me < peer) || (!$0.outgoing && peer < me) } ?? candidates.first
+        let preferred = candidates.last { ($0.outgoing && me < peer) || (!$0.outgoing && peer < me) } ?? candidates.last
         guard let connection = preferred else { return false }
         switch connection.enqueue(frame) {
         case .queued: return true
