@@ -17,6 +17,8 @@ public final class LiveNodeRuntime: @unchecked Sendable {
     private let executor: RealShardExecutor
     private let loop: DispatchQueue
     private let computeQueue: DispatchQueue
+    /// Client callbacks run here, in order, so slow clients never hold up the node.
+    private let delivery: DispatchQueue
     private let loopKey = DispatchSpecificKey<Bool>()
     private let startTime = DispatchTime.now().uptimeNanoseconds
     private let authenticator: FrameAuthenticator?
@@ -45,6 +47,7 @@ public final class LiveNodeRuntime: @unchecked Sendable {
         self.executor = RealShardExecutor(checkpoint: checkpoint)
         self.loop = DispatchQueue(label: "omni.node.\(settings.node.id)")
         self.computeQueue = DispatchQueue(label: "omni.compute.\(settings.node.id)")
+        self.delivery = DispatchQueue(label: "omni.clients.\(settings.node.id)")
         self.authenticator = settings.clusterKey.map { FrameAuthenticator(passphrase: $0) }
         self.nextSequence = UInt64(max(0, Date().timeIntervalSince1970 * 1000)) << 16
         loop.setSpecific(key: loopKey, value: true)
@@ -111,7 +114,7 @@ public final class LiveNodeRuntime: @unchecked Sendable {
             for timer in self.timers.values { timer.source.cancel() }
             self.timers = [:]
             for (request, callback) in self.clients.sorted(by: { $0.key < $1.key }) {
-                callback(.failed(.unavailable("node \(self.id) is shutting down")))
+                self.delivery.async { callback(.failed(.unavailable("node \(self.id) is shutting down"))) }
                 self.clients[request] = nil
             }
         }
@@ -131,11 +134,12 @@ public final class LiveNodeRuntime: @unchecked Sendable {
         return RequestID(origin: id, sequence: nextSequence)
     }
 
-    /// Hands a request to the node; `onEvent` gets its tokens and exactly one end.
+    /// Hands a request to the node; `onEvent` gets its tokens and exactly one end, in order, on
+    /// the runtime's delivery queue (a slow callback delays other clients, never the node).
     public func submit(_ request: ClientRequest, onEvent: @escaping @Sendable (CompletionEvent) -> Void) {
         loop.async {
             guard !self.stopped else {
-                onEvent(.failed(.unavailable("node \(self.id) is shutting down")))
+                self.delivery.async { onEvent(.failed(.unavailable("node \(self.id) is shutting down"))) }
                 return
             }
             self.clients[request.id] = onEvent
@@ -214,14 +218,14 @@ public final class LiveNodeRuntime: @unchecked Sendable {
         case .cancelTimer(let timer):
             timers.removeValue(forKey: timer)?.source.cancel()
         case .deliverToken(let request, _, let token):
-            clients[request]?(.token(token))
+            if let callback = clients[request] { delivery.async { callback(.token(token)) } }
         case .finish(let request, let outcome):
             guard let callback = clients.removeValue(forKey: request) else { return }
             switch outcome {
-            case .completed(let reason): callback(.finished(reason))
+            case .completed(let reason): delivery.async { callback(.finished(reason)) }
             case .failed(let failure):
                 if failure != .cancelled { log("request \(request) failed: \(failure.message)") }
-                callback(.failed(CompletionFailure(failure)))
+                delivery.async { callback(.failed(CompletionFailure(failure))) }
             }
         case .disconnect(let peer, let reason):
             transport?.disconnect(peer, reason: reason)
