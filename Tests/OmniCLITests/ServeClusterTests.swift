@@ -116,6 +116,31 @@ import Glibc
         #expect(cluster["a"].stderr.contains("placement epoch 3 (uniform): a holds layers 0..<2, b holds layers 2..<3, c holds layers 3..<4"))
     }
 
+    @Test func aHungNodeIsDeclaredDeadByHeartbeatsAndItsRequestFails() throws {
+        let cluster = try ServeCluster()
+        defer { cluster.stopAll() }
+        let ids = ["a", "b", "c"]
+        let ports = try Self.manualCluster(cluster, ids: ids, extra: ["--heartbeat", "0.2", "--peer-timeout", "1", "--compute-delay", "0.05"])
+        #expect(cluster.waitForJoins(ids), "cluster did not form:\n\(cluster.logs())")
+        let reference = try GreedyReference.load()
+        let client = try ServeProcess(name: "client", arguments: [
+            "client", "--port", "\(ports["a"]!.clientPort)", "--prompt-ids", reference.input.map(String.init).joined(separator: ","),
+            "--max-tokens", "200", "--ignore-eos", "--stream", "--timeout", "30"])
+        defer { client.kill() }
+        #expect(ServeProcess.waitUntil(timeout: 20) { client.stdout.contains("{\"token\"") }, "no token streamed:\n\(cluster.logs())")
+        // c stops (its sockets stay open): only the missing heartbeats tell.
+        let stopped = Date()
+        cluster["c"].kill(SIGSTOP)
+        #expect(client.waitForExit(timeout: 10))
+        let failedAfter = Date().timeIntervalSince(stopped)
+        #expect(failedAfter < 2 * 1 + 1, "failed after \(failedAfter) s")
+        let last = client.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last.contains("node c was lost") && last.contains("no message for"), "\(client.stdout)")
+        #expect(ServeProcess.waitUntil(timeout: 5) { cluster["b"].stderr.contains("peer left: c") }, "\(cluster["b"].stderr)")
+        let r = try clientRequest(port: ports["b"]!.clientPort, prompt: reference.input, maxTokens: reference.output.count)
+        #expect(r.json["token_ids"] as? [Int] == reference.output, "\(r.json)\n\(cluster.logs())")
+    }
+
     @Test func twoNodesWithOneIDAreReportedLoudly() throws {
         let cluster = try ServeCluster()
         defer { cluster.stopAll() }
