@@ -77,6 +77,12 @@ enum ServeCommand {
             throw CommandLineError.invalidValue(command: name, option: "strategy", value: strategyName, expected: PlacementStrategies.names.joined(separator: ", "))
         }
         let memoryLimit = try args.byteSize("memory-limit")
+        let heartbeat = try seconds("heartbeat", 1), peerTimeout = try seconds("peer-timeout", 4)
+        let requestTimeout = try seconds("request-timeout", 60)
+        guard peerTimeout > heartbeat else {
+            throw CommandLineError.invalidValue(command: name, option: "peer-timeout", value: args.string("peer-timeout") ?? "4",
+                                                expected: "more seconds than --heartbeat (\(Double(heartbeat) / 1e9)), or live peers are declared dead")
+        }
         let stateDir = args.string("state-dir") ?? NodeIdentity.defaultStateDirectory()
         let nodeID = try NodeIdentity.resolve(given: args.string("node-id"), stateDirectory: stateDir)
 
@@ -112,9 +118,9 @@ enum ServeCommand {
 
         var node = NodeConfiguration(id: nodeID, profile: profile, modelName: model.name, model: config,
                                      weightBytes: weightBytes, strategy: strategy)
-        node.heartbeatInterval = try seconds("heartbeat", 1)
-        node.peerTimeout = try seconds("peer-timeout", 4)
-        node.requestTimeout = try seconds("request-timeout", 60)
+        node.heartbeatInterval = heartbeat
+        node.peerTimeout = peerTimeout
+        node.requestTimeout = requestTimeout
         var settings = LiveNodeSettings(node: node, listen: listen, discovery: discovery, clusterKey: args.string("cluster-key"))
         settings.computeDelaySeconds = try args.double("compute-delay", range: 0...60) ?? 0
         settings.beaconInterval = try args.double("beacon-interval", range: 0.05...3600) ?? 2.5

@@ -218,6 +218,8 @@ import Glibc
             (["serve", "--memory-limit", "lots", "--model", CLI.fixtureModel], "--memory-limit expects"),
             (["serve", "--node-id", "a b", "--model", CLI.fixtureModel, "--discovery", "none"], "node id 'a b' cannot be used"),
             (["client", "--port", "1", "--prompt-ids", "1,x"], "--prompt-ids expects comma-separated integers"),
+            (["serve", "--model", CLI.fixtureModel, "--discovery", "none", "--node-id", "p", "--heartbeat", "2", "--peer-timeout", "1"],
+             "--peer-timeout expects more seconds than --heartbeat"),
         ] {
             let r = try CLI.run("omni", arguments)
             #expect(r.status == 1, "\(arguments)")
