@@ -26,9 +26,9 @@ import Glibc
         let ids = ["a", "b", "c"]
         let ports = try Self.manualCluster(cluster, ids: ids)
         #expect(cluster.waitForJoins(ids), "cluster did not form:\n\(cluster.logs())")
-        let reference = try GreedyReference.load()
+        let reference = try ServeGreedyReference.load()
         for id in ids {
-            let r = try clientRequest(port: ports[id]!.clientPort, prompt: reference.input, maxTokens: reference.output.count)
+            let r = try ServeCluster.request(port: ports[id]!.clientPort, prompt: reference.input, maxTokens: reference.output.count)
             #expect(r.status == 0, "via \(id): \(r.stderr)")
             #expect(r.json["token_ids"] as? [Int] == reference.output, "via \(id): \(r.json)\n\(cluster.logs())")
             #expect(r.json["finish_reason"] as? String == "length")
@@ -37,7 +37,7 @@ import Glibc
         #expect(cluster["a"].stderr.contains("placement epoch 1 (uniform): a holds layers 0..<2, b holds layers 2..<3, c holds layers 3..<4"),
                 "\(cluster["a"].stderr)")
         // Single-device generation of the same prompt gives the same tokens.
-        let single = try CLI.run("omni", ["generate", "--model", CLI.fixtureModel, "--raw", "--prompt", GreedyReference.text(),
+        let single = try CLI.run("omni", ["generate", "--model", CLI.fixtureModel, "--raw", "--prompt", ServeGreedyReference.text(),
                                           "--max-tokens", "\(reference.output.count)", "--ignore-eos", "--json"])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(single.stdout.utf8)) as? [String: Any], "\(single.stderr)")
         #expect(json["prompt_token_ids"] as? [Int] == reference.input)
@@ -61,8 +61,8 @@ import Glibc
         for id in ids {
             #expect(cluster[id].stderr.contains("to 127.255.255.255"), "discovery must stay on loopback: \(cluster[id].stderr)")
         }
-        let reference = try GreedyReference.load()
-        let r = try clientRequest(port: ports["b"]!.clientPort, prompt: reference.input, maxTokens: reference.output.count)
+        let reference = try ServeGreedyReference.load()
+        let r = try ServeCluster.request(port: ports["b"]!.clientPort, prompt: reference.input, maxTokens: reference.output.count)
         #expect(r.json["token_ids"] as? [Int] == reference.output, "\(r.json)\n\(cluster.logs())")
         let placementLines = cluster["b"].stderr.split(separator: "\n").filter { $0.contains("placement epoch") }
         #expect(placementLines.count == 1 && placementLines[0].components(separatedBy: "holds layers").count == 4, "\(placementLines)")
@@ -80,7 +80,7 @@ import Glibc
         // Slow compute steps (50 ms) so that the request is surely running when c dies.
         let ports = try Self.manualCluster(cluster, ids: ids, extra: ["--heartbeat", "0.2", "--peer-timeout", "1", "--compute-delay", "0.05"])
         #expect(cluster.waitForJoins(ids), "cluster did not form:\n\(cluster.logs())")
-        let reference = try GreedyReference.load()
+        let reference = try ServeGreedyReference.load()
         let client = try ServeProcess(name: "client", arguments: [
             "client", "--port", "\(ports["a"]!.clientPort)", "--prompt-ids", reference.input.map(String.init).joined(separator: ","),
             "--max-tokens", "200", "--ignore-eos", "--stream", "--timeout", "30"])
@@ -99,7 +99,7 @@ import Glibc
         #expect(cluster["a"].stderr.contains("peer left: c"))
 
         // The next request is placed on a and b and gives the reference tokens.
-        let r = try clientRequest(port: ports["a"]!.clientPort, prompt: reference.input, maxTokens: reference.output.count)
+        let r = try ServeCluster.request(port: ports["a"]!.clientPort, prompt: reference.input, maxTokens: reference.output.count)
         #expect(r.status == 0, "\(r.json)\n\(cluster.logs())")
         #expect(r.json["token_ids"] as? [Int] == reference.output)
         #expect(cluster["a"].stderr.contains("placement epoch 2 (uniform): a holds layers 0..<2, b holds layers 2..<4"), "\(cluster["a"].stderr)")
@@ -111,7 +111,7 @@ import Glibc
         #expect(ServeProcess.waitUntil(timeout: 20) {
             ["a", "b"].allSatisfy { cluster[$0].stderr.components(separatedBy: "peer joined: c ").count == 3 }
         }, "c did not rejoin:\n\(cluster.logs())")
-        let again = try clientRequest(port: ports["a"]!.clientPort, prompt: reference.input, maxTokens: reference.output.count)
+        let again = try ServeCluster.request(port: ports["a"]!.clientPort, prompt: reference.input, maxTokens: reference.output.count)
         #expect(again.json["token_ids"] as? [Int] == reference.output)
         #expect(cluster["a"].stderr.contains("placement epoch 3 (uniform): a holds layers 0..<2, b holds layers 2..<3, c holds layers 3..<4"))
     }
@@ -122,7 +122,7 @@ import Glibc
         let ids = ["a", "b", "c"]
         let ports = try Self.manualCluster(cluster, ids: ids, extra: ["--heartbeat", "0.2", "--peer-timeout", "1", "--compute-delay", "0.05"])
         #expect(cluster.waitForJoins(ids), "cluster did not form:\n\(cluster.logs())")
-        let reference = try GreedyReference.load()
+        let reference = try ServeGreedyReference.load()
         let client = try ServeProcess(name: "client", arguments: [
             "client", "--port", "\(ports["a"]!.clientPort)", "--prompt-ids", reference.input.map(String.init).joined(separator: ","),
             "--max-tokens", "200", "--ignore-eos", "--stream", "--timeout", "30"])
@@ -137,7 +137,7 @@ import Glibc
         let last = client.stdout.split(separator: "\n").last.map(String.init) ?? ""
         #expect(last.contains("node c was lost") && last.contains("no message for"), "\(client.stdout)")
         #expect(ServeProcess.waitUntil(timeout: 5) { cluster["b"].stderr.contains("peer left: c") }, "\(cluster["b"].stderr)")
-        let r = try clientRequest(port: ports["b"]!.clientPort, prompt: reference.input, maxTokens: reference.output.count)
+        let r = try ServeCluster.request(port: ports["b"]!.clientPort, prompt: reference.input, maxTokens: reference.output.count)
         #expect(r.json["token_ids"] as? [Int] == reference.output, "\(r.json)\n\(cluster.logs())")
     }
 
@@ -201,8 +201,8 @@ import Glibc
             cluster["a"].stderr.contains("refused peer 127.0.0.1:") && cluster["a"].stderr.contains(": cluster key mismatch")
         }, "\(cluster.logs())")
         #expect(ServeProcess.waitUntil(timeout: 10) { cluster["d"].stderr.contains("cluster key mismatch") })
-        let reference = try GreedyReference.load()
-        let r = try clientRequest(port: ports["a"]!.clientPort, prompt: reference.input, maxTokens: reference.output.count)
+        let reference = try ServeGreedyReference.load()
+        let r = try ServeCluster.request(port: ports["a"]!.clientPort, prompt: reference.input, maxTokens: reference.output.count)
         #expect(r.json["token_ids"] as? [Int] == reference.output, "\(r.json)")
         #expect(cluster["a"].stderr.contains("placement epoch 1 (uniform): a holds layers 0..<2, b holds layers 2..<4"), "\(cluster["a"].stderr)")
         for id in ["a", "b", "d"] { #expect(!cluster[id].stderr.contains("peer joined: d"), "\(id)") }

@@ -118,7 +118,7 @@ final class ServeCluster: @unchecked Sendable {
 }
 
 /// The fixture's greedy reference: prompt ids and the 16 tokens transformers generates.
-enum GreedyReference {
+enum ServeGreedyReference {
     static func load() throws -> (input: [Int], output: [Int]) {
         let url = URL(fileURLWithPath: CLI.fixtureModel + "/reference.json")
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] ?? [:]
@@ -134,10 +134,12 @@ enum GreedyReference {
     }
 }
 
-/// Sends one request through `omni client` and returns its JSON result.
-func clientRequest(port: Int, prompt: [Int], maxTokens: Int) throws -> (status: Int32, json: [String: Any], stderr: String) {
-    let r = try CLI.run("omni", ["client", "--port", "\(port)", "--prompt-ids", prompt.map(String.init).joined(separator: ","),
-                                 "--max-tokens", "\(maxTokens)", "--ignore-eos", "--timeout", "30"])
-    let json = ((try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [String: Any]) ?? [:]
-    return (r.status, json, r.stderr)
+extension ServeCluster {
+    /// Sends one request through `omni client` and returns its JSON result.
+    static func request(port: Int, prompt: [Int], maxTokens: Int) throws -> (status: Int32, json: [String: Any], stderr: String) {
+        let r = try CLI.run("omni", ["client", "--port", "\(port)", "--prompt-ids", prompt.map(String.init).joined(separator: ","),
+                                     "--max-tokens", "\(maxTokens)", "--ignore-eos", "--timeout", "30"])
+        let json = ((try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [String: Any]) ?? [:]
+        return (r.status, json, r.stderr)
+    }
 }

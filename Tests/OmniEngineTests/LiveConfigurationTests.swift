@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func outboundQueueRefusesFramesBeyondItsLimit() throws {
-        let (a, b) = try loopbackPair()
+        let (a, b) = try LiveTest.loopbackPair()
         defer { a.close(); b.close() }
         let connection = PeerConnection(socket: a, remote: .any, outgoing: true, serial: 1, maxQueuedBytes: 100)
         guard case .queued = connection.enqueue([UInt8](repeating: 1, count: 60)) else { Issue.record("first frame refused"); return }

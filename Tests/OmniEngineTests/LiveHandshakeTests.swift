@@ -2,18 +2,29 @@ import Foundation
 import Testing
 @testable import OmniEngine
 
-/// A connected pair of loopback TCP sockets.
-func loopbackPair() throws -> (Socket, Socket) {
+/// Helpers of the live runtime's tests.
+enum LiveTest {
+    /// A connected pair of loopback TCP sockets.
+    static func loopbackPair() throws -> (Socket, Socket) {
     let listener = try Socket.listenTCP(on: IPv4Endpoint(address: 0x7f00_0001, port: 0))
     defer { listener.close() }
     let port = try #require(listener.localEndpoint?.port)
     let client = try Socket.connectTCP(to: IPv4Endpoint(address: 0x7f00_0001, port: port), timeout: 5)
     let (server, _) = try listener.accept()
     return (client, server)
+    }
+
+    /// Polls every 20 ms for at most `timeout` seconds.
+    @discardableResult
+    static func eventually(_ timeout: Double = 10, _ condition: () -> Bool) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while Date() < deadline { if condition() { return true }; usleep(20_000) }
+        return condition()
+    }
 }
 
 /// The result of work running on another thread.
-final class ThreadResult<T>: @unchecked Sendable {
+final class LiveThreadResult<T>: @unchecked Sendable {
     private var value: T?
     private let done = DispatchSemaphore(value: 0)
 
@@ -32,9 +43,9 @@ final class ThreadResult<T>: @unchecked Sendable {
 /// The connection handshake: ids exchanged, cluster keys checked both ways.
 @Suite struct LiveHandshakeTests {
     static func handshake(keyA: String?, keyB: String?) throws -> (Result<NodeID, Error>, Result<NodeID, Error>) {
-        let (a, b) = try loopbackPair()
+        let (a, b) = try LiveTest.loopbackPair()
         defer { a.close(); b.close() }
-        let other = ThreadResult { () -> Result<NodeID, Error> in
+        let other = LiveThreadResult { () -> Result<NodeID, Error> in
             Result { try ConnectionHandshake.perform(on: b, me: "b", authenticator: keyB.map { FrameAuthenticator(passphrase: $0) }, peer: "a", timeout: 3) }
         }
         let mine = Result { try ConnectionHandshake.perform(on: a, me: "a", authenticator: keyA.map { FrameAuthenticator(passphrase: $0) }, peer: "b", timeout: 3) }
@@ -61,7 +72,7 @@ final class ThreadResult<T>: @unchecked Sendable {
     }
 
     @Test func aPeerSpeakingAnotherProtocolIsNamed() throws {
-        let (a, b) = try loopbackPair()
+        let (a, b) = try LiveTest.loopbackPair()
         defer { a.close(); b.close() }
         try b.sendAll(Array("GET / HTTP/1.1\r\n\r\n".utf8))
         #expect(throws: LiveError.self) { try ConnectionHandshake.perform(on: a, me: "a", authenticator: nil, peer: "x", timeout: 2) }
@@ -71,7 +82,7 @@ final class ThreadResult<T>: @unchecked Sendable {
     }
 
     @Test func aSilentPeerTimesOut() throws {
-        let (a, b) = try loopbackPair()
+        let (a, b) = try LiveTest.loopbackPair()
         defer { a.close(); b.close() }
         let start = Date()
         #expect(throws: LiveError.self) { try ConnectionHandshake.perform(on: a, me: "a", authenticator: nil, peer: "x", timeout: 0.3) }

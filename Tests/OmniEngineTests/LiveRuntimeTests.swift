@@ -3,7 +3,7 @@ import Testing
 @testable import OmniEngine
 
 /// Lines a runtime logged, collected for assertions.
-final class LogLines: @unchecked Sendable {
+final class LiveLogLines: @unchecked Sendable {
     private let lock = NSLock()
     private var lines: [String] = []
     func append(_ line: String) { lock.lock(); lines.append(line); lock.unlock() }
@@ -12,7 +12,7 @@ final class LogLines: @unchecked Sendable {
 }
 
 /// Events of one completion, collected until it ends.
-final class CompletionCollector: @unchecked Sendable {
+final class LiveCompletionCollector: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var tokens: [Int] = []
     private(set) var end: CompletionEvent?
@@ -23,17 +23,10 @@ final class CompletionCollector: @unchecked Sendable {
     var snapshot: ([Int], CompletionEvent?) { lock.lock(); defer { lock.unlock() }; return (tokens, end) }
 }
 
-/// Polls every 20 ms for at most `timeout` seconds.
-@discardableResult
-func eventually(_ timeout: Double = 10, _ condition: () -> Bool) -> Bool {
-    let deadline = Date(timeIntervalSinceNow: timeout)
-    while Date() < deadline { if condition() { return true }; usleep(20_000) }
-    return condition()
-}
 
 /// `LiveNodeRuntime` in this process, on loopback sockets, over the fixture model.
 @Suite struct LiveRuntimeTests {
-    static func runtime(_ id: String, discovery: DiscoveryMode, log: LogLines, delay: Double = 0) throws -> LiveNodeRuntime {
+    static func runtime(_ id: String, discovery: DiscoveryMode, log: LiveLogLines, delay: Double = 0) throws -> LiveNodeRuntime {
         let checkpoint = try Checkpoint(directory: Fixtures.model("llama"))
         let profile = DeviceProfile(id: id, name: "test \(id)", totalMemoryBytes: 1 << 30, availableMemoryBytes: 1 << 30,
                                     processor: "test", cores: 1, peakFlops: .init(all: 1e11), memoryBandwidthBytesPerSecond: 1e10)
@@ -50,22 +43,22 @@ func eventually(_ timeout: Double = 10, _ condition: () -> Bool) -> Bool {
         let dir = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let peers = dir.appendingPathComponent("peers").path
-        let log = LogLines()
+        let log = LiveLogLines()
         let a = try Self.runtime("a", discovery: .manual(peersFile: peers), log: log, delay: 0.02)
         let b = try Self.runtime("b", discovery: .manual(peersFile: peers), log: log, delay: 0.02)
         try a.start(); try b.start()
         defer { a.stop(); b.stop() }
         let ports = [a, b].compactMap { $0.listenEndpoint?.port }
         try Data(ports.map { "127.0.0.1:\($0)\n" }.joined().utf8).write(to: URL(fileURLWithPath: peers))
-        #expect(eventually { a.snapshot().peers == ["b"] && b.snapshot().peers == ["a"] }, "\(log.all)")
+        #expect(LiveTest.eventually { a.snapshot().peers == ["b"] && b.snapshot().peers == ["a"] }, "\(log.all)")
 
         let model = try LocalModel(directory: Fixtures.model("llama"))
         let backend = ClusterCompletionBackend(model: model, runtime: b)
         let greedy = try #require(try Fixtures.reference("llama")["greedy"] as? [String: Any])
         let input = (greedy["input_ids"] as? [Any])?.ints ?? [], output = (greedy["output_ids"] as? [Any])?.ints ?? []
-        let done = CompletionCollector()
+        let done = LiveCompletionCollector()
         _ = backend.submit(CompletionRequest(promptTokens: input, maxTokens: output.count, ignoreEOS: true)) { done.receive($0) }
-        #expect(eventually(20) { done.snapshot.1 != nil })
+        #expect(LiveTest.eventually(20) { done.snapshot.1 != nil })
         #expect(done.snapshot.0 == output)
         #expect(done.snapshot.1 == .finished(.length))
         let status = backend.status()
@@ -74,13 +67,13 @@ func eventually(_ timeout: Double = 10, _ condition: () -> Bool) -> Bool {
         #expect(status.nodes.map(\.isSelf) == [false, true])
 
         // Cancel a long request after its first token: it ends as cancelled, and no node keeps state.
-        let long = CompletionCollector()
+        let long = LiveCompletionCollector()
         let handle = backend.submit(CompletionRequest(promptTokens: input, maxTokens: 500, ignoreEOS: true)) { long.receive($0) }
-        #expect(eventually(20) { !long.snapshot.0.isEmpty })
+        #expect(LiveTest.eventually(20) { !long.snapshot.0.isEmpty })
         handle.cancel()
-        #expect(eventually { long.snapshot.1 != nil })
+        #expect(LiveTest.eventually { long.snapshot.1 != nil })
         #expect(long.snapshot.1 == .failed(.cancelled))
-        #expect(eventually {
+        #expect(LiveTest.eventually {
             [a, b].allSatisfy { let s = $0.snapshot(); return s.executorRequests.isEmpty && s.shardRequests.isEmpty && s.activeRequests.isEmpty }
         }, "\(a.snapshot()) \(b.snapshot())")
     }
@@ -104,7 +97,7 @@ func eventually(_ timeout: Double = 10, _ condition: () -> Bool) -> Bool {
     }
 
     @Test func badFramesCloseOnlyTheirConnection() throws {
-        let log = LogLines()
+        let log = LiveLogLines()
         let a = try Self.runtime("a", discovery: .none, log: log)
         try a.start()
         defer { a.stop() }
@@ -114,7 +107,7 @@ func eventually(_ timeout: Double = 10, _ condition: () -> Bool) -> Bool {
         let profile = DeviceProfile(id: "good", name: "good", totalMemoryBytes: 1 << 30, availableMemoryBytes: 1 << 30, processor: "p",
                                     cores: 1, peakFlops: .init(all: 1e9), memoryBandwidthBytesPerSecond: 1e9)
         try good.sendAll(FrameCodec.encode(.hello(NodeAnnouncement(node: "good", profile: profile, model: "llama"))))
-        #expect(eventually { a.snapshot().peers == ["good"] })
+        #expect(LiveTest.eventually { a.snapshot().peers == ["good"] })
 
         var oversized = FrameHeader(type: .forward, flags: 0, payloadLength: Int(UInt32.max)).bytes
         oversized.append(contentsOf: [0, 0, 0])
@@ -131,7 +124,7 @@ func eventually(_ timeout: Double = 10, _ condition: () -> Bool) -> Bool {
             try bad.sendAll(bytes)
             #expect(Self.closedByPeer(bad), "\(name) was not disconnected")
             bad.close()
-            #expect(eventually { log.contains("closing connection to \(name)") && log.contains(expected) }, "\(name): \(log.all)")
+            #expect(LiveTest.eventually { log.contains("closing connection to \(name)") && log.contains(expected) }, "\(name): \(log.all)")
         }
         // The well-behaved peer is still there and still answered.
         try good.sendAll(FrameCodec.encode(.heartbeat))
