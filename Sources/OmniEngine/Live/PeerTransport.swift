@@ -69,6 +69,10 @@ final class PeerTransport: @unchecked Sendable {
     private var nextSerial: UInt64 = 1
     private var stopped = false
     private var pendingIncoming = 0
+    /// When each refusal (remote and reason) was last logged: a refused peer retries every few
+    /// seconds, the log repeats it at most once a minute.
+    private var refusalsLogged: [String: UInt64] = [:]
+    private var acceptErrorsLogged: Set<String> = []
     private var warnedPendingLimit = false
     private let localAddresses: Set<UInt32>
     private(set) var listenEndpoint: IPv4Endpoint?
@@ -203,7 +207,10 @@ final class PeerTransport: @unchecked Sendable {
                 let done = stopped
                 lock.unlock()
                 if done { listener.close(); return }
-                log("accept failed: \(error.localizedDescription)")
+                lock.lock()
+                let first = acceptErrorsLogged.insert(error.localizedDescription).inserted
+                lock.unlock()
+                if first { log("accept failed: \(error.localizedDescription)") }
                 usleep(100_000)
                 continue
             }
@@ -250,7 +257,13 @@ final class PeerTransport: @unchecked Sendable {
         case .success(let id):
             peer = id
         case .failure(LiveError.handshake(_, let reason)):
-            log("refused peer \(remote): \(reason)")
+            let key = "\(outgoing ? remote.description : remote.host)|\(reason)"
+            let now = Self.monotonicNow()
+            lock.lock()
+            let due = refusalsLogged[key].map { now >= $0 + 60_000_000_000 } ?? true
+            if due { refusalsLogged[key] = now }
+            lock.unlock()
+            if due { log("refused peer \(remote): \(reason)") }
             finishUnregistered(connection, dialed: outgoing ? remote : nil, error: reason)
             return
         case .failure(let error):
