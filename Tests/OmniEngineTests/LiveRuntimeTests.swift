@@ -126,6 +126,13 @@ final class LiveCompletionCollector: @unchecked Sendable {
             bad.close()
             #expect(LiveTest.eventually { log.contains("closing connection to \(name)") && log.contains(expected) }, "\(name): \(log.all)")
         }
+        // A peer whose hello names someone else is dropped by the node.
+        let liar = try Self.connect(to: a, as: "liar")
+        try liar.sendAll(FrameCodec.encode(.hello(NodeAnnouncement(node: "good", profile: profile, model: "llama"))))
+        #expect(Self.closedByPeer(liar), "the liar was not disconnected")
+        liar.close()
+        #expect(log.contains("refusing peer liar: it announced itself as good"), "\(log.all)")
+
         // The well-behaved peer is still there and still answered.
         try good.sendAll(FrameCodec.encode(.heartbeat))
         usleep(200_000)
