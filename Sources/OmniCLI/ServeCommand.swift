@@ -22,6 +22,7 @@ enum ServeCommand {
         OptionSpec("peers", value: "FILE", help: "Peers file for --discovery manual: host:port or id@host:port a line; re-read when it changes."),
         OptionSpec("cluster-key", value: "SECRET", help: "Shared secret: peers must prove they know it; frames and beacons are HMAC-SHA256 tagged."),
         OptionSpec("strategy", value: "NAME", help: "Placement strategy: \(PlacementStrategies.names.joined(separator: ", ")).", default: PlacementStrategies.defaultName),
+        OptionSpec("wire-dtype", value: "TYPE", help: "Hidden states between nodes: f32 (exact), f16 or bf16 (half the bytes, rounded).", default: "f32"),
         OptionSpec("memory-limit", value: "BYTES", help: "Cap on the memory this node offers, e.g. 8GiB."),
         OptionSpec("device-profile", value: "FILE", help: "JSON DeviceProfile to announce instead of this machine's."),
         OptionSpec("state-dir", value: "DIR", help: "Where the node id and calibration are kept.", default: "$XDG_STATE_HOME/omni or ~/.omni"),
@@ -76,6 +77,13 @@ enum ServeCommand {
         do { strategy = try PlacementStrategies.named(strategyName) } catch {
             throw CommandLineError.invalidValue(command: name, option: "strategy", value: strategyName, expected: PlacementStrategies.names.joined(separator: ", "))
         }
+        let wireDType: WireDType
+        switch args.string("wire-dtype") ?? "f32" {
+        case "f32": wireDType = .f32
+        case "f16": wireDType = .f16
+        case "bf16": wireDType = .bf16
+        case let other: throw CommandLineError.invalidValue(command: name, option: "wire-dtype", value: other, expected: "f32, f16 or bf16")
+        }
         let memoryLimit = try args.byteSize("memory-limit")
         let heartbeat = try seconds("heartbeat", 1), peerTimeout = try seconds("peer-timeout", 4)
         let requestTimeout = try seconds("request-timeout", 60)
@@ -123,6 +131,7 @@ enum ServeCommand {
         node.requestTimeout = requestTimeout
         var settings = LiveNodeSettings(node: node, listen: listen, discovery: discovery, clusterKey: args.string("cluster-key"))
         settings.computeDelaySeconds = try args.double("compute-delay", range: 0...60) ?? 0
+        settings.hiddenDType = wireDType
         settings.beaconInterval = try args.double("beacon-interval", range: 0.05...3600) ?? 2.5
 
         let prefix = "[node \(nodeID)] "

@@ -26,7 +26,8 @@ final class LiveCompletionCollector: @unchecked Sendable {
 
 /// `LiveNodeRuntime` in this process, on loopback sockets, over the fixture model.
 @Suite struct LiveRuntimeTests {
-    static func runtime(_ id: String, discovery: DiscoveryMode, log: LiveLogLines, delay: Double = 0) throws -> LiveNodeRuntime {
+    static func runtime(_ id: String, discovery: DiscoveryMode, log: LiveLogLines, delay: Double = 0,
+                        wire: WireDType = .f32) throws -> LiveNodeRuntime {
         let checkpoint = try Checkpoint(directory: Fixtures.model("llama"))
         let profile = DeviceProfile(id: id, name: "test \(id)", totalMemoryBytes: 1 << 30, availableMemoryBytes: 1 << 30,
                                     processor: "test", cores: 1, peakFlops: .init(all: 1e11), memoryBandwidthBytesPerSecond: 1e10)
@@ -36,6 +37,7 @@ final class LiveCompletionCollector: @unchecked Sendable {
         node.peerTimeout = 2_000_000_000
         var settings = LiveNodeSettings(node: node, listen: IPv4Endpoint(address: 0x7f00_0001, port: 0), discovery: discovery)
         settings.computeDelaySeconds = delay
+        settings.hiddenDType = wire
         return LiveNodeRuntime(settings: settings, checkpoint: checkpoint, log: { log.append("[\(id)] " + $0) })
     }
 
@@ -76,6 +78,24 @@ final class LiveCompletionCollector: @unchecked Sendable {
         #expect(LiveTest.eventually {
             [a, b].allSatisfy { let s = $0.snapshot(); return s.executorRequests.isEmpty && s.shardRequests.isEmpty && s.activeRequests.isEmpty }
         }, "\(a.snapshot()) \(b.snapshot())")
+    }
+
+    @Test func halfPrecisionHiddenStatesOnTheWireStillServe() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let peers = dir.appendingPathComponent("peers").path
+        let log = LiveLogLines()
+        let a = try Self.runtime("a", discovery: .manual(peersFile: peers), log: log, wire: .bf16)
+        let b = try Self.runtime("b", discovery: .manual(peersFile: peers), log: log, wire: .bf16)
+        try a.start(); try b.start()
+        defer { a.stop(); b.stop() }
+        try Data([a, b].compactMap { $0.listenEndpoint.map { "\($0)\n" } }.joined().utf8).write(to: URL(fileURLWithPath: peers))
+        #expect(LiveTest.eventually { a.snapshot().peers == ["b"] && b.snapshot().peers == ["a"] }, "\(log.all)")
+        let done = LiveCompletionCollector()
+        a.submit(ClientRequest(id: a.makeRequestID(), promptTokens: [1, 2, 3, 4], maxTokens: 12, ignoreEOS: true)) { done.receive($0) }
+        #expect(LiveTest.eventually(20) { done.snapshot.1 != nil })
+        #expect(done.snapshot.0.count == 12)
+        #expect(done.snapshot.1 == .finished(.length))
     }
 
     /// Connects to `runtime` as a peer named `id` and completes the handshake.
