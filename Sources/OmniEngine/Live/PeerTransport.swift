@@ -40,14 +40,18 @@ final class PeerTransport: @unchecked Sendable {
         var handshakeTimeout = 5.0
         var minBackoff = 0.1
         var maxBackoff = 5.0
-        /// UDP discovery knows every id: then only the node with the smaller id dials.
+        /// UDP discovery knows every id: then only the node with the smaller id dials, unless
+        /// a peer stays unconnected for `largerIDDialDelay` seconds (it may not hear our beacons).
         var onlySmallerIDDials = false
+        var largerIDDialDelay = 10.0
         /// Incoming connections still in their handshake beyond this are refused at once.
         var maxPendingIncoming = 64
     }
 
     private struct TargetState {
         var target: PeerTarget
+        /// When discovery first advertised it.
+        var since: UInt64
         var learnedID: NodeID?
         var dialing = false
         var nextAttempt: UInt64 = 0
@@ -126,7 +130,7 @@ final class PeerTransport: @unchecked Sendable {
                 if state.target.node != t.node { state.target = t; state.isSelf = false }
                 targetStates[endpoint] = state
             } else {
-                targetStates[endpoint] = TargetState(target: t, backoff: settings.minBackoff)
+                targetStates[endpoint] = TargetState(target: t, since: Self.monotonicNow(), backoff: settings.minBackoff)
             }
         }
     }
@@ -153,7 +157,8 @@ final class PeerTransport: @unchecked Sendable {
                 if let id = state.id {
                     if id == settings.me { continue }
                     if !(byPeer[id] ?? []).isEmpty { continue }
-                    if settings.onlySmallerIDDials && !(settings.me < id) { continue }
+                    if settings.onlySmallerIDDials && !(settings.me < id)
+                        && now < state.since + UInt64(settings.largerIDDialDelay * 1e9) { continue }
                 }
                 targetStates[endpoint]?.dialing = true
                 toDial.append(endpoint)
