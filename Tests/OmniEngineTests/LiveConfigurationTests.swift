@@ -51,6 +51,19 @@ import Testing
         #expect(NodeIdentity.defaultStateDirectory(environment: ["HOME": "/h"]) == "/h/.omni")
     }
 
+    @Test func bandwidthIsMeasuredOnceAndCachedPerProcessor() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let first = try #require(BandwidthCalibration.bandwidth(stateDirectory: dir.path, processor: "cpu A", bytes: 1 << 20))
+        #expect(first > 0)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(BandwidthCalibration.fileName).path))
+        #expect(BandwidthCalibration.bandwidth(stateDirectory: dir.path, processor: "cpu A") == first)
+        // Another processor (the state directory moved machines) is measured again.
+        let data = try Data(contentsOf: dir.appendingPathComponent(BandwidthCalibration.fileName))
+        _ = BandwidthCalibration.bandwidth(stateDirectory: dir.path, processor: "cpu B", bytes: 1 << 20)
+        #expect(try Data(contentsOf: dir.appendingPathComponent(BandwidthCalibration.fileName)) != data)
+    }
+
     @Test func outboundQueueRefusesFramesBeyondItsLimit() throws {
         let (a, b) = try LiveTest.loopbackPair()
         defer { a.close(); b.close() }
