@@ -6,6 +6,8 @@ import OmniEngine
 let tool = "omni"
 let commands: [(String, String)] = [
     ("generate", "Generate text with a model on this machine."),
+    ("serve", "Run this machine as a node of a cluster."),
+    ("client", "Send one request to a node's internal client port (tests, diagnostics)."),
 ]
 
 func topLevelHelp() -> String {
@@ -27,6 +29,8 @@ do {
     switch command {
     case "generate":
         try GenerateCommand.run(Array(arguments.dropFirst()))
+    case "serve": try ServeCommand.run(Array(arguments.dropFirst()))
+    case "client": try ClientCommand.run(Array(arguments.dropFirst()))
     default:
         throw CommandLineError.unknownCommand(tool: tool, command: command, known: commands.map(\.0))
     }
