@@ -16,10 +16,13 @@ final class LiveTraceRecorder: @unchecked Sendable {
     private let flushEvery: Int
     private let flushSeconds: Double
 
-    init(path: String, node: NodeID, profile: DeviceProfile, command: String, flushEvery: Int = 4096, flushSeconds: Double = 1) throws {
+    /// `monotonicNow` is the node clock's reading now, so the file's start time is the wall-clock
+    /// time of the node clock's zero.
+    init(path: String, node: NodeID, profile: DeviceProfile, command: String, monotonicNow: UInt64,
+         flushEvery: Int = 4096, flushSeconds: Double = 1) throws {
         try? FileManager.default.removeItem(atPath: path)
         let run = TraceRunInfo(omniVersion: OmniVersion.string, runKind: .live, command: command,
-                               startTimeUnixNs: Int64(Date().timeIntervalSince1970 * 1e9), recorder: node.description)
+                               startTimeUnixNs: Int64(Date().timeIntervalSince1970 * 1e9) - Int64(monotonicNow), recorder: node.description)
         writer = try TraceFileWriter(path: path, run: run, options: TraceWriterOptions(flushEveryEvents: flushEvery))
         self.flushEvery = flushEvery
         self.flushSeconds = flushSeconds
@@ -68,6 +71,14 @@ final class LiveTraceRecorder: @unchecked Sendable {
         try writer.flush()
         pending = 0
         lastFlush = Date()
+    }
+
+    /// Flushes events recorded since the last flush (called every second by a timer, so an idle
+    /// node's last events reach the file too).
+    func flushPending() {
+        lock.lock(); defer { lock.unlock() }
+        guard pending > 0 else { return }
+        do { try flushLocked() } catch { printTraceError(error) }
     }
 
     func close() {

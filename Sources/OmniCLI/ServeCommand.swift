@@ -8,6 +8,7 @@ import OmniEngine
 /// one JSON line `{"event":"ready",...}` with the bound ports on stdout once it listens.
 enum ServeCommand {
     nonisolated(unsafe) static var parentWatchdog: DispatchSourceTimer?
+    nonisolated(unsafe) static var traceFlusher: DispatchSourceTimer?
 
     static let spec = CommandSpec(name: "omni serve", summary: "Run this machine as a node of an OMNI cluster.", options: [
         OptionSpec("model", value: "DIR", help: "Hugging Face checkpoint directory (the same model on every node).", default: "the bundled omni-shakespeare model"),
@@ -29,6 +30,7 @@ enum ServeCommand {
         OptionSpec("heartbeat", value: "SECONDS", help: "Interval between heartbeats.", default: "1"),
         OptionSpec("peer-timeout", value: "SECONDS", help: "A peer silent this long is declared dead.", default: "4"),
         OptionSpec("request-timeout", value: "SECONDS", help: "A request without a new token this long fails.", default: "60"),
+        OptionSpec("trace", value: "FILE", help: "Write this node's events to an HDF5 trace (OMNI trace schema; flushed every second; merge nodes with 'omni-bench merge-traces')."),
         OptionSpec("no-calibrate", help: "Skip the quick memory bandwidth measurement (uses a placeholder figure)."),
         OptionSpec("exit-with-parent", help: "Exit when the process that started this node exits (for test harnesses)."),
         OptionSpec("compute-delay", value: "SECONDS", help: "Testing: sleep before every compute step to emulate a slow device.", default: "0"),
@@ -138,6 +140,18 @@ enum ServeCommand {
         let log: @Sendable (String) -> Void = { line in printError(prefix + line) }
         signal(SIGPIPE, SIG_IGN)
         let runtime = LiveNodeRuntime(settings: settings, checkpoint: checkpoint, log: log)
+        var traceRecorder: LiveTraceRecorder? = nil
+        if let tracePath = args.string("trace") {
+            let recorder = try LiveTraceRecorder(path: tracePath, node: nodeID, profile: profile,
+                                                 command: CommandLine.arguments.joined(separator: " "), monotonicNow: runtime.now())
+            runtime.onTrace = { recorder.record($0) }
+            traceRecorder = recorder
+            let flusher = DispatchSource.makeTimerSource(queue: .global())
+            flusher.schedule(deadline: .now() + 1, repeating: 1)
+            flusher.setEventHandler { recorder.flushPending() }
+            flusher.resume()
+            traceFlusher = flusher
+        }
         try runtime.start()
         let backend = ClusterCompletionBackend(model: model, runtime: runtime)
         // The HTTP/OpenAI API (--api-host/--api-port, another module) serves `backend` from here.
@@ -154,10 +168,11 @@ enum ServeCommand {
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         }
 
-        let shutdown: @Sendable (String) -> Void = { [clientPort] signalName in
+        let shutdown: @Sendable (String) -> Void = { [clientPort, traceRecorder] signalName in
             log("shutting down (\(signalName))")
             clientPort?.stop()
             runtime.stop()
+            traceRecorder?.close()
             exit(0)
         }
         if args.flag("exit-with-parent") {

@@ -39,6 +39,9 @@ public final class LiveNodeRuntime: @unchecked Sendable {
     private var nextSequence: UInt64
 
     /// `log` receives one line per event worth telling the operator (no prefix added).
+    /// Receives every trace event of the node (on the node's loop; keep it fast).
+    public var onTrace: ((NodeTraceEvent) -> Void)?
+
     public init(settings: LiveNodeSettings, checkpoint: Checkpoint, log: @escaping @Sendable (String) -> Void) {
         self.settings = settings
         self.checkpoint = checkpoint
@@ -231,8 +234,9 @@ public final class LiveNodeRuntime: @unchecked Sendable {
             transport?.disconnect(peer, reason: reason)
         case .log(let line):
             log(line)
-        case .trace:
+        case .trace(let event):
             traceCount += 1
+            onTrace?(event)
         }
     }
 

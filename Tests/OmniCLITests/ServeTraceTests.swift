@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `omni serve --trace`: one HDF5 file per node, merged by `omni-bench merge-traces` into one
+/// file of the same schema with the clocks aligned.
+@Suite(.serialized) struct ServeTraceTests {
+    @Test func nodeTracesMergeIntoOneAlignedTrace() throws {
+        let ids = ["a", "b"]
+        let traced = try ServeCluster()
+        defer { traced.stopAll() }
+        for id in ids {
+            try traced.start(id, ["--discovery", "manual", "--peers", traced.peersFile,
+                                  "--trace", traced.directory.appendingPathComponent("\(id).h5").path])
+        }
+        var ready: [String: (port: Int, clientPort: Int)] = [:]
+        for id in ids { ready[id] = try #require(traced[id].ready(), "node \(id) did not start:\n\(traced.logs())") }
+        try traced.writePeersFile(ids.compactMap { ready[$0]?.port })
+        #expect(traced.waitForJoins(ids), "cluster did not form:\n\(traced.logs())")
+        let reference = try ServeGreedyReference.load()
+        let r = try ServeCluster.request(port: ready["a"]!.clientPort, prompt: reference.input, maxTokens: reference.output.count)
+        #expect(r.json["token_ids"] as? [Int] == reference.output, "\(r.json) \(r.stderr)")
+        for id in ids { traced[id].kill(SIGTERM) }
+        for id in ids { #expect(traced[id].waitForExit(timeout: 10)) }
+
+        let files = ids.map { traced.directory.appendingPathComponent("\($0).h5").path }
+        let merged = traced.directory.appendingPathComponent("merged.h5").path
+        let m = try CLI.run("omni-bench", ["merge-traces", "--out", merged] + files)
+        #expect(m.status == 0, "\(m.stderr)")
+        #expect(m.stdout.contains("from message round trips"), "\(m.stdout)")
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "-c", """
+            import h5py, sys
+            f = h5py.File(sys.argv[1], "r")
+            assert f.attrs["run_kind"] == "live", dict(f.attrs)
+            names = sorted(n.decode() if isinstance(n, bytes) else n for n in f["nodes"]["name"])
+            assert names == ["a", "b"], names
+            e = f["events"][...]
+            kinds = [k.decode() if isinstance(k, bytes) else k for k in f["events"].attrs["kind_names"]]
+            kind = {n: i for i, n in enumerate(kinds)}
+            sends = {(int(x["request"]), int(x["token_index"]), int(x["node"]), int(x["peer"])): int(x["start_ns"]) for x in e if x["kind"] == kind["send"]}
+            recvs = {(int(x["request"]), int(x["token_index"]), int(x["peer"]), int(x["node"])): int(x["start_ns"]) for x in e if x["kind"] == kind["receive"]}
+            pairs = [(recvs[k] - sends[k]) for k in sends if k in recvs]
+            assert len(pairs) >= 10, len(pairs)
+            # After alignment no message arrives before it was sent (beyond 1 ms of estimation error).
+            assert min(pairs) > -1_000_000, min(pairs)
+            assert any(x["kind"] in (kind["prefill"], kind["decode"]) for x in e)
+            print(len(pairs), min(pairs))
+            """, merged]
+        let err = Pipe()
+        check.standardError = err
+        check.standardOutput = FileHandle.nullDevice
+        try check.run()
+        check.waitUntilExit()
+        let problem = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(check.terminationStatus == 0, "merged trace check failed: \(problem)")
+    }
+}
