@@ -15,6 +15,7 @@ let commands: [(String, String)] = [
     ("calibrate", "Measure this machine and write a DeviceProfile JSON for OmniSim experiments."),
     ("sim", "Simulator speed on an experiment: x faster than simulated time, events/s, a seed sweep, HDF5 trace cost."),
     ("trace", "HDF5 trace writing speed; with --hold, a producer that flushes then waits (for kill tests)."),
+    ("cluster", "Decode tokens/s on 1..N local nodes (in-process, real loopback sockets) and the latency each hop adds."),
     ("merge-traces", "Merge the per-node HDF5 traces of a live run into one, correcting clock offsets from message round trips."),
     ("tokenizer", "Encode throughput of a tokenizer.json on a text file (MB/s, single thread)."),
 ]
@@ -62,6 +63,13 @@ let traceSpec = CommandSpec(name: "omni-bench trace", summary: "HDF5 trace writi
     OptionSpec("events", value: "N", help: "Events to write.", default: "1000000"),
     OptionSpec("flush-every", value: "N", help: "Flush after this many events.", default: "65536"),
     OptionSpec("hold", help: "Flush, print \"flushed N\" after each flush, then wait with the file open until killed."),
+])
+
+let clusterSpec = CommandSpec(name: "omni-bench cluster", summary: "Decode speed of a model split over 2..N local nodes against one node, and the latency added per hop.", options: [
+    OptionSpec("model", value: "DIR", help: "Checkpoint directory (e.g. from omni-bench synth)."),
+    OptionSpec("nodes", value: "N", help: "Largest ring to measure.", default: "3"),
+    OptionSpec("decode-tokens", value: "N", help: "Tokens decoded per run.", default: "32"),
+    OptionSpec("repeats", value: "N", help: "Runs; medians are reported.", default: "3"),
 ])
 
 let mergeSpec = CommandSpec(name: "omni-bench merge-traces", summary: "Merge per-node traces (omni serve --trace) into one file of the same schema.", options: [
@@ -187,6 +195,19 @@ do {
                                                       options: TraceWriterOptions(flushEveryEvents: flushEvery))
         print(String(format: "%d events in %.3f s: %.2f M events/s, %.0f ns/event, file %.1f MB (raw rows %.1f MB)",
                      f.events, f.seconds, f.eventsPerSecond / 1e6, f.nanosecondsPerEvent, Double(f.fileBytes) / 1e6, Double(f.rawEventBytes) / 1e6))
+    case "cluster":
+        let args = try clusterSpec.parse(rest)
+        if args.flag("help") { print(clusterSpec.help); exit(0) }
+        guard let model = args.string("model") else { throw CommandLineError.missingOption(command: clusterSpec.name, option: "model") }
+        let maxNodes = try args.int("nodes", range: 1...8) ?? 3
+        let decode = try args.int("decode-tokens", range: 2...100_000) ?? 32
+        let repeats = try args.int("repeats", range: 1...100) ?? 3
+        for n in 2...max(2, maxNodes) {
+            let r = try ClusterBenchmark.run(modelDirectory: URL(fileURLWithPath: model), nodes: n, promptTokens: 16,
+                                             decodeTokens: decode, repeats: repeats, log: log)
+            print(String(format: "%d node(s): %.2f tok/s (1 node: %.2f tok/s); %d hops per token; added %.3f ms per hop per token",
+                         n, 1 / r.clusterSecondsPerToken, 1 / r.singleNodeSecondsPerToken, r.hopsPerToken, r.addedSecondsPerHop * 1e3))
+        }
     case "merge-traces":
         let args = try mergeSpec.parse(rest)
         if args.flag("help") { print(mergeSpec.help); exit(0) }
