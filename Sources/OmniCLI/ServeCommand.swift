@@ -31,7 +31,7 @@ enum ServeCommand {
         OptionSpec("peer-timeout", value: "SECONDS", help: "A peer silent this long is declared dead.", default: "4"),
         OptionSpec("request-timeout", value: "SECONDS", help: "A request without a new token this long fails.", default: "60"),
         OptionSpec("trace", value: "FILE", help: "Write this node's events to an HDF5 trace (OMNI trace schema; flushed every second; merge nodes with 'omni-bench merge-traces')."),
-        OptionSpec("no-calibrate", help: "Skip the quick memory bandwidth measurement (uses a placeholder figure)."),
+        OptionSpec("no-calibrate", help: "Skip the quick bandwidth and matmul measurements (uses placeholder bandwidth and FLOPS figures)."),
         OptionSpec("exit-with-parent", help: "Exit when the process that started this node exits (for test harnesses)."),
         OptionSpec("compute-delay", value: "SECONDS", help: "Testing: sleep before every compute step to emulate a slow device.", default: "0"),
     ])
@@ -123,7 +123,9 @@ enum ServeCommand {
         } else {
             let base = DeviceProfile.thisMachine(id: nodeID.rawValue, memoryLimitBytes: memoryLimit)
             let bandwidth = args.flag("no-calibrate") ? nil : BandwidthCalibration.bandwidth(stateDirectory: stateDir, processor: base.processor)
-            profile = DeviceProfile.thisMachine(id: nodeID.rawValue, memoryLimitBytes: memoryLimit, memoryBandwidthBytesPerSecond: bandwidth)
+            let flops = args.flag("no-calibrate") ? nil : ComputeCalibration.peakFlops(stateDirectory: stateDir, processor: base.processor)
+            profile = DeviceProfile.thisMachine(id: nodeID.rawValue, memoryLimitBytes: memoryLimit, peakFlops: flops,
+                                                memoryBandwidthBytesPerSecond: bandwidth)
         }
 
         var node = NodeConfiguration(id: nodeID, profile: profile, modelName: model.name, model: config,
