@@ -125,9 +125,8 @@ do {
         print(String(format: "memory read bandwidth      %8.2f GB/s", bandwidth / 1e9))
         print(String(format: "prefill (%d tokens)        %8.1f tok/s  = %.1f GFLOP/s (%.0f%% of llama.cpp's ~230 GFLOP/s here)",
                      result.promptTokens, result.medianPrefill, result.prefillGFLOPS, result.prefillGFLOPS / 230 * 100))
-        print(String(format: "decode                     %8.2f tok/s  = %.1f%% of the bandwidth limit (%.2f tok/s)",
-                     result.medianDecode, result.decodeFractionOfBandwidthLimit * 100,
-                     bandwidth / Double(result.weightBytesPerToken)))
+        print(String(format: "decode                     %8.2f tok/s  = %.1f%% of the bandwidth limit (median over runs of tok/s x bytes/token / bandwidth measured just before the run)",
+                     result.medianDecode, result.decodeFractionOfBandwidthLimit * 100))
         if args.flag("json") {
             let data = try JSONEncoder().encode(result)
             print(String(decoding: data, as: UTF8.self))
