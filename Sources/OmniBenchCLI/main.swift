@@ -62,6 +62,7 @@ let traceSpec = CommandSpec(name: "omni-bench trace", summary: "HDF5 trace writi
     OptionSpec("out", value: "FILE", help: "Trace file to write."),
     OptionSpec("events", value: "N", help: "Events to write.", default: "1000000"),
     OptionSpec("flush-every", value: "N", help: "Flush after this many events.", default: "65536"),
+    OptionSpec("deflate", value: "LEVEL", help: "gzip level 1-9, or 0 for no compression.", default: "1"),
     OptionSpec("hold", help: "Flush, print \"flushed N\" after each flush, then wait with the file open until killed."),
 ])
 
@@ -190,8 +191,9 @@ do {
             say("holding")
             while true { sleep(60) }
         }
+        let level = try args.int("deflate", range: 0...9) ?? 1
         let f = try TraceBenchmark.measureEventAppend(path: out, events: events,
-                                                      options: TraceWriterOptions(flushEveryEvents: flushEvery))
+                                                      options: TraceWriterOptions(flushEveryEvents: flushEvery, deflateLevel: level == 0 ? nil : level))
         print(String(format: "%d events in %.3f s: %.2f M events/s, %.0f ns/event, file %.1f MB (raw rows %.1f MB)",
                      f.events, f.seconds, f.eventsPerSecond / 1e6, f.nanosecondsPerEvent, Double(f.fileBytes) / 1e6, Double(f.rawEventBytes) / 1e6))
     case "cluster":
