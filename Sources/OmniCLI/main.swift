@@ -6,6 +6,7 @@ import OmniEngine
 let tool = "omni"
 let commands: [(String, String)] = [
     ("generate", "Generate text with a model on this machine."),
+    ("api", "Serve a model on this machine through the OpenAI-compatible API and web chat."),
 ]
 
 func topLevelHelp() -> String {
@@ -26,6 +27,8 @@ do {
     switch command {
     case "generate":
         try GenerateCommand.run(Array(arguments.dropFirst()))
+    case "api":
+        try APICommand.run(Array(arguments.dropFirst()))
     default:
         throw CommandLineError.unknownCommand(tool: tool, command: command, known: commands.map(\.0))
     }
