@@ -33,9 +33,10 @@ let package = Package(
         .target(name: "OmniSim", dependencies: ["OmniEngine", "OmniHDF5"]),
         .target(name: "OmniBench", dependencies: ["OmniEngine", "OmniSim"]),
         .target(name: "OmniHDF5", dependencies: ["CHDF5"]),
+        .target(name: "OmniAPI", dependencies: ["OmniEngine"]),
 
         // Command-line tools.
-        .executableTarget(name: "OmniCLI", dependencies: ["OmniEngine", "OmniCommandLine", "OmniHDF5"]),
+        .executableTarget(name: "OmniCLI", dependencies: ["OmniEngine", "OmniCommandLine", "OmniHDF5", "OmniAPI"]),
         .executableTarget(name: "OmniSimCLI", dependencies: ["OmniSim", "OmniCommandLine"]),
         .executableTarget(name: "OmniBenchCLI", dependencies: ["OmniBench", "OmniCommandLine", "OmniHDF5"]),
 
@@ -50,5 +51,6 @@ let package = Package(
         .testTarget(name: "OmniSimTests", dependencies: ["OmniSim"]),
         .testTarget(name: "OmniBenchTests", dependencies: ["OmniBench"]),
         .testTarget(name: "OmniHDF5Tests", dependencies: ["OmniHDF5"]),
+        .testTarget(name: "OmniAPITests", dependencies: ["OmniAPI"]),
     ]
 )

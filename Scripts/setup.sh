@@ -29,4 +29,6 @@ if [ "${1:-}" = "--tests" ]; then
   python3 - <<'PY' 2>/dev/null || { echo "setup: installing h5py for HDF5 reference checks" >&2; python3 -m pip install -q h5py >&2; }
 import h5py
 PY
+  # API tests (Scripts/api): the official OpenAI Python client is the reference.
+  python3 -c 'import openai' 2>/dev/null || { echo "setup: installing openai for the API client tests" >&2; python3 -m pip install -q openai >&2; }
 fi

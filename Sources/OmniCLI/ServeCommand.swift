@@ -1,4 +1,5 @@
 import Foundation
+import OmniAPI
 import OmniCommandLine
 import OmniEngine
 
@@ -34,6 +35,8 @@ enum ServeCommand {
         OptionSpec("no-calibrate", help: "Skip the quick bandwidth and matmul measurements (uses placeholder bandwidth and FLOPS figures)."),
         OptionSpec("exit-with-parent", help: "Exit when the process that started this node exits (for test harnesses)."),
         OptionSpec("compute-delay", value: "SECONDS", help: "Testing: sleep before every compute step to emulate a slow device.", default: "0"),
+    ] + APIServeOptions.options + [
+        OptionSpec("no-api", help: "Do not serve the OpenAI-compatible API on this node."),
     ])
 
     static func run(_ arguments: [String]) throws {
@@ -156,7 +159,15 @@ enum ServeCommand {
         }
         try runtime.start()
         let backend = ClusterCompletionBackend(model: model, runtime: runtime)
-        // The HTTP/OpenAI API (--api-host/--api-port, another module) serves `backend` from here.
+        // Any node answers the OpenAI-compatible API and the web chat.
+        var apiServer: APIServer? = nil
+        if !args.flag("no-api") {
+            let configuration = try APIServeOptions.configuration(args, raw: arguments, defaultModelName: model.name)
+            let server = APIServer(backend: backend, configuration: configuration)
+            try server.start()
+            log("API and web chat on http://\(configuration.host):\(server.boundPort)")
+            apiServer = server
+        }
         var clientPort: ClientPort? = nil
         if args.string("client-port") != nil {
             let p = ClientPort(backend: backend, log: log)
@@ -166,12 +177,14 @@ enum ServeCommand {
         }
         var ready: [String: Any] = ["event": "ready", "node": nodeID.rawValue, "port": Int(runtime.listenEndpoint?.port ?? 0)]
         if let p = clientPort?.endpoint { ready["client_port"] = Int(p.port) }
+        if let apiServer { ready["api_port"] = apiServer.boundPort }
         if let data = try? JSONSerialization.data(withJSONObject: ready, options: [.sortedKeys]) {
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         }
 
-        let shutdown: @Sendable (String) -> Void = { [clientPort, traceRecorder] signalName in
+        let shutdown: @Sendable (String) -> Void = { [clientPort, traceRecorder, apiServer] signalName in
             log("shutting down (\(signalName))")
+            apiServer?.stop()
             clientPort?.stop()
             runtime.stop()
             traceRecorder?.close()
@@ -193,7 +206,7 @@ enum ServeCommand {
             source.resume()
             sources.append(source)
         }
-        withExtendedLifetime((sources, backend, clientPort)) {
+        withExtendedLifetime((sources, backend, clientPort, apiServer)) {
             dispatchMain()
         }
     }

@@ -8,6 +8,7 @@ let commands: [(String, String)] = [
     ("generate", "Generate text with a model on this machine."),
     ("serve", "Run this machine as a node of a cluster."),
     ("client", "Send one request to a node's internal client port (tests, diagnostics)."),
+    ("api", "Serve a model on this machine through the OpenAI-compatible API and web chat."),
 ]
 
 func topLevelHelp() -> String {
@@ -31,6 +32,8 @@ do {
         try GenerateCommand.run(Array(arguments.dropFirst()))
     case "serve": try ServeCommand.run(Array(arguments.dropFirst()))
     case "client": try ClientCommand.run(Array(arguments.dropFirst()))
+    case "api":
+        try APICommand.run(Array(arguments.dropFirst()))
     default:
         throw CommandLineError.unknownCommand(tool: tool, command: command, known: commands.map(\.0))
     }

@@ -151,7 +151,7 @@ import Glibc
         #expect(first.ready() != nil)
         let second = try ServeProcess(name: "twin2", arguments: [
             "serve", "--exit-with-parent", "--model", CLI.fixtureModel, "--node-id", "twin", "--host", "127.0.0.1", "--port", "0",
-            "--state-dir", cluster.directory.appendingPathComponent("twin2").path, "--no-calibrate"] + options)
+            "--state-dir", cluster.directory.appendingPathComponent("twin2").path, "--no-calibrate", "--api-port", "0"] + options)
         defer { second.kill() }
         #expect(ServeProcess.waitUntil(timeout: 10) {
             first.stderr.contains("WARNING: the node at 127.0.0.1:") && first.stderr.contains("announces this node's id twin")

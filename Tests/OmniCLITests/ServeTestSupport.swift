@@ -60,6 +60,15 @@ final class ServeProcess: @unchecked Sendable {
         return result
     }
 
+    /// The API port from the ready line (0 when the node serves no API).
+    var apiPort: Int {
+        for line in stdout.split(separator: "\n") {
+            if let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+               object["event"] as? String == "ready" { return object["api_port"] as? Int ?? 0 }
+        }
+        return 0
+    }
+
     func kill(_ signal: Int32 = SIGKILL) {
         if process.isRunning { Glibc.kill(process.processIdentifier, signal) }
     }
@@ -86,7 +95,7 @@ final class ServeCluster: @unchecked Sendable {
     func start(_ id: String, _ extra: [String]) throws -> ServeProcess {
         let p = try ServeProcess(name: id, arguments: [
             "serve", "--exit-with-parent", "--model", CLI.fixtureModel, "--node-id", id, "--host", "127.0.0.1", "--port", "0", "--client-port", "0",
-            "--strategy", "uniform", "--state-dir", directory.appendingPathComponent(id).path, "--no-calibrate",
+            "--strategy", "uniform", "--state-dir", directory.appendingPathComponent(id).path, "--no-calibrate", "--api-port", "0",
         ] + extra)
         nodes[id] = p
         return p

@@ -1,0 +1,51 @@
+import Foundation
+import Glibc
+import OmniAPI
+import OmniCommandLine
+import OmniEngine
+
+/// `omni api`: serves one model on this machine alone through the OpenAI-compatible API and the
+/// web chat (the cluster's `omni serve` runs the same server over the cluster backend).
+enum APICommand {
+    static let spec = CommandSpec(name: "omni api", summary: "Serve a model on this machine through the OpenAI-compatible HTTP API and web chat. Runs until interrupted.", options: [
+        OptionSpec("model", value: "DIR", help: "Hugging Face checkpoint directory.", default: "the bundled omni-shakespeare model"),
+    ] + APIServeOptions.options + [
+        OptionSpec("max-queued", value: "N", help: "Requests that may wait for the device before 429.", default: "64"),
+    ])
+
+    static func run(_ arguments: [String]) throws {
+        let args = try spec.parse(arguments)
+        if args.flag("help") { print(spec.help); return }
+        let modelURL: URL
+        if let path = args.string("model") {
+            modelURL = URL(fileURLWithPath: path)
+        } else if let bundled = DefaultModel.locate() {
+            modelURL = bundled
+        } else {
+            throw CommandLineError.invalidValue(command: spec.name, option: "model", value: "",
+                                                expected: "a model directory (the bundled Models/\(DefaultModel.folderName) was not found; set OMNI_DEFAULT_MODEL)")
+        }
+        let maxQueued = try args.int("max-queued", range: 1...100_000) ?? 64
+        let model = try LocalModel(directory: modelURL.standardizedFileURL)
+        let configuration = try APIServeOptions.configuration(args, raw: arguments, defaultModelName: model.name)
+        let backend = try LocalCompletionBackend(model: model, maxQueued: maxQueued)
+        let server = APIServer(backend: backend, configuration: configuration)
+        signal(SIGPIPE, SIG_IGN)
+        try server.start()
+        // Tests and scripts read this line to learn the port.
+        FileHandle.standardOutput.write(Data("omni api: serving \(configuration.modelName) on http://\(configuration.host):\(server.boundPort)\n".utf8))
+        // Stop cleanly on SIGINT/SIGTERM.
+        let stopSignal = DispatchSemaphore(value: 0)
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { stopSignal.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        stopSignal.wait()
+        server.stop()
+        _ = sources
+    }
+}

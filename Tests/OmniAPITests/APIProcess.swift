@@ -1,0 +1,75 @@
+import Foundation
+import Glibc
+
+/// Errors of the test harness itself (the server did not start, a socket failed).
+enum HarnessError: LocalizedError {
+    case serverDidNotStart(String)
+    case socket(String)
+    var errorDescription: String? {
+        switch self {
+        case .serverDidNotStart(let m): return "omni api did not start: \(m)"
+        case .socket(let m): return m
+        }
+    }
+}
+
+/// Runs `omni api` on a free loopback port with the fixture model; `stop()` ends it.
+final class APIProcess {
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+    static var fixtureModel: String { repositoryRoot.appendingPathComponent("Tests/OmniEngineTests/Fixtures/models/llama").path }
+    static var executable: URL {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            Bundle.main.bundleURL,
+            Bundle.main.bundleURL.deletingLastPathComponent(),
+            repositoryRoot.appendingPathComponent(".build/debug"),
+        ]
+        let dir = candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("omni").path) }
+            ?? repositoryRoot.appendingPathComponent(".build/debug")
+        return dir.appendingPathComponent("omni")
+    }
+
+    let process = Process()
+    let port: Int
+    private let stderrPipe = Pipe()
+
+    init(_ extra: [String] = []) throws {
+        process.executableURL = Self.executable
+        process.arguments = ["api", "--model", Self.fixtureModel, "--api-port", "0"] + extra
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = stderrPipe
+        try process.run()
+        // The first line of stdout names the port; EOF means the server exited.
+        var text = ""
+        var port: Int?
+        for _ in 0..<1000 where port == nil {
+            let data = out.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+            if let line = text.split(separator: "\n").first(where: { $0.contains("serving") }), let colon = line.lastIndex(of: ":") {
+                port = Int(line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            }
+        }
+        guard let port else {
+            process.terminate()
+            process.waitUntilExit()
+            let err = String(decoding: stderrPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            throw HarnessError.serverDidNotStart("stdout: \(text) stderr: \(err)")
+        }
+        self.port = port
+    }
+
+    var isRunning: Bool { process.isRunning }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+}
