@@ -7,7 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-for pkg in libopenblas-dev libhdf5-dev pkg-config; do
+packages="libopenblas-dev libhdf5-dev pkg-config"
+# The test suite also drives the web chat in Debian's headless Chromium.
+[ "${1:-}" = "--tests" ] && packages="$packages chromium"
+for pkg in $packages; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
