@@ -9,6 +9,9 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     /// Architecture families with distinct config conventions.
     public enum Family: String, Sendable, Codable, CaseIterable {
         case llama, mistral, qwen2, qwen3
+        /// DeepSeek-V3/R1 (MoE + multi-head latent attention): simulated from its shapes, not
+        /// executed by the real engine.
+        case deepseekV3 = "deepseek_v3"
     }
 
     public var family: Family
@@ -40,6 +43,27 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     public var torchDType: String?
     public var bosTokenId: Int?
     public var eosTokenIds: [Int]
+    /// Mixture-of-experts MLP (DeepSeek-V3), nil for dense models.
+    public var moe: MixtureOfExperts? = nil
+    /// Multi-head latent attention (DeepSeek-V3), nil for standard GQA attention.
+    public var latentAttention: LatentAttention? = nil
+
+    /// Whether OMNI's real engine can run this model; others are simulated from their shapes.
+    public var supportsRealExecution: Bool {
+        moe == nil && latentAttention == nil && ropeScaling?.kind != .yarn
+    }
+
+    /// Values cached per token per layer (keys and values; the compressed latent for MLA).
+    public var kvValuesPerTokenPerLayer: Int {
+        if let mla = latentAttention { return mla.kvLoraRank + mla.qkRopeHeadDim }
+        return 2 * numKVHeads * headDim
+    }
+
+    /// Multiply-adds per attended position per layer for scores and weighted values.
+    public var attentionWidthPerPosition: Int {
+        if let mla = latentAttention { return numHeads * (mla.qkNopeHeadDim + mla.qkRopeHeadDim + mla.vHeadDim) }
+        return 2 * numHeads * headDim
+    }
 
     /// Largest sequence the model may process. Dynamic NTK scaling exists to run past
     /// `max_position_embeddings` and transformers sets no bound on it; OMNI allows 8x.
@@ -50,18 +74,39 @@ public struct ModelConfig: Sendable, Equatable, Codable {
         return maxPositionEmbeddings
     }
 
-    /// Parameters in layers [start, end) plus, where asked, embeddings and head.
-    public func parameterCount(layers: Range<Int>, embeddings: Bool, head: Bool) -> Int {
-        let q = hiddenSize * numHeads * headDim
-        let kv = 2 * hiddenSize * numKVHeads * headDim
-        let o = numHeads * headDim * hiddenSize
-        let mlp = 3 * hiddenSize * intermediateSize
-        var perLayer = q + kv + o + mlp + 2 * hiddenSize
-        if qkvBias { perLayer += (numHeads + 2 * numKVHeads) * headDim }
-        if oBias { perLayer += hiddenSize }
-        if mlpBias { perLayer += 2 * intermediateSize + hiddenSize }
-        if qkNorm { perLayer += 2 * headDim }
-        var total = perLayer * layers.count
+    /// Parameters in layers [start, end) plus, where asked, embeddings and head. With
+    /// `activeExperts` a MoE layer counts only that many routed experts (what one token uses);
+    /// nil counts every stored expert.
+    public func parameterCount(layers: Range<Int>, embeddings: Bool, head: Bool, activeExperts: Double? = nil) -> Int {
+        var attention: Int
+        if let mla = latentAttention {
+            let qHead = mla.qkNopeHeadDim + mla.qkRopeHeadDim
+            if let qRank = mla.qLoraRank {
+                attention = hiddenSize * qRank + qRank + qRank * numHeads * qHead
+            } else {
+                attention = hiddenSize * numHeads * qHead
+            }
+            attention += hiddenSize * (mla.kvLoraRank + mla.qkRopeHeadDim) + mla.kvLoraRank
+                + mla.kvLoraRank * numHeads * (mla.qkNopeHeadDim + mla.vHeadDim) + numHeads * mla.vHeadDim * hiddenSize
+        } else {
+            attention = hiddenSize * numHeads * headDim + 2 * hiddenSize * numKVHeads * headDim + numHeads * headDim * hiddenSize
+            if qkvBias { attention += (numHeads + 2 * numKVHeads) * headDim }
+            if oBias { attention += hiddenSize }
+            if qkNorm { attention += 2 * headDim }
+        }
+        var denseMLP = 3 * hiddenSize * intermediateSize
+        if mlpBias { denseMLP += 2 * intermediateSize + hiddenSize }
+        var total = 0
+        for layer in layers {
+            total += attention + 2 * hiddenSize
+            if let moe, layer >= moe.firstDenseLayers {
+                let expert = 3 * hiddenSize * moe.expertIntermediateSize
+                let routed = activeExperts.map { Int((Double(expert) * $0).rounded()) } ?? expert * moe.routedExperts
+                total += hiddenSize * moe.routedExperts + routed + expert * moe.sharedExperts
+            } else {
+                total += denseMLP
+            }
+        }
         if embeddings { total += vocabSize * hiddenSize }
         if head {
             total += hiddenSize
@@ -75,7 +120,8 @@ public struct ModelConfig: Sendable, Equatable, Codable {
 public struct RopeScaling: Sendable, Equatable, Codable {
     /// The scaling variants OMNI implements.
     public enum Kind: String, Sendable, Codable {
-        case llama3, linear, dynamic, `default`
+        /// `yarn` is accepted for simulation (the cost does not depend on it) but not executed.
+        case llama3, linear, dynamic, yarn, `default`
     }
     public var kind: Kind
     public var factor: Double
@@ -150,6 +196,20 @@ extension ModelConfig {
         let eos = try reader.optionalIntList("eos_token_id") ?? []
 
         let vocab = try reader.positiveInt("vocab_size")
+        var moe: MixtureOfExperts? = nil
+        var latent: LatentAttention? = nil
+        if family == .deepseekV3 {
+            moe = MixtureOfExperts(routedExperts: try reader.positiveInt("n_routed_experts"),
+                                   expertsPerToken: try reader.positiveInt("num_experts_per_tok"),
+                                   sharedExperts: try reader.optionalInt("n_shared_experts") ?? 0,
+                                   expertIntermediateSize: try reader.positiveInt("moe_intermediate_size"),
+                                   firstDenseLayers: try reader.optionalInt("first_k_dense_replace") ?? 0)
+            latent = LatentAttention(qLoraRank: try reader.optionalPositiveInt("q_lora_rank"),
+                                     kvLoraRank: try reader.positiveInt("kv_lora_rank"),
+                                     qkNopeHeadDim: try reader.positiveInt("qk_nope_head_dim"),
+                                     qkRopeHeadDim: try reader.positiveInt("qk_rope_head_dim"),
+                                     vHeadDim: try reader.positiveInt("v_head_dim"))
+        }
         // transformers 5 nests rope_theta and the scaling in `rope_parameters`.
         let ropeParameters = dict["rope_parameters"]?.objectValue
         let ropeTheta = try reader.optionalDouble("rope_theta")
@@ -178,7 +238,9 @@ extension ModelConfig {
             slidingWindowLayers: slidingLayers,
             torchDType: try reader.optionalString("torch_dtype") ?? reader.optionalString("dtype"),
             bosTokenId: try reader.optionalInt("bos_token_id"),
-            eosTokenIds: eos)
+            eosTokenIds: eos,
+            moe: moe,
+            latentAttention: latent)
         return config
     }
 
@@ -186,6 +248,7 @@ extension ModelConfig {
         let byArchitecture: [String: Family] = [
             "LlamaForCausalLM": .llama, "MistralForCausalLM": .mistral,
             "Qwen2ForCausalLM": .qwen2, "Qwen3ForCausalLM": .qwen3,
+            "DeepseekV3ForCausalLM": .deepseekV3,
         ]
         for arch in architectures {
             if let family = byArchitecture[arch] { return family }
@@ -207,7 +270,7 @@ extension ModelConfig {
         let typeName = try reader.optionalString("rope_type") ?? reader.optionalString("type") ?? "default"
         guard let kind = RopeScaling.Kind(rawValue: typeName) else {
             throw CheckpointError.invalidConfig(file: file, key: "rope_scaling.rope_type",
-                reason: "'\(typeName)' is not supported (supported: llama3, linear, dynamic, default)")
+                reason: "'\(typeName)' is not supported (supported: llama3, linear, dynamic, yarn (simulation only), default)")
         }
         let factor = try reader.optionalDouble("factor") ?? 1
         guard factor > 0 else {
@@ -220,3 +283,23 @@ extension ModelConfig {
     }
 }
 
+
+/// A mixture-of-experts MLP: each token goes through `expertsPerToken` of `routedExperts`
+/// experts plus the shared ones; the first `firstDenseLayers` layers keep a dense MLP.
+public struct MixtureOfExperts: Sendable, Equatable, Codable {
+    public var routedExperts: Int
+    public var expertsPerToken: Int
+    public var sharedExperts: Int
+    public var expertIntermediateSize: Int
+    public var firstDenseLayers: Int
+}
+
+/// Multi-head latent attention (DeepSeek-V2/V3): queries and keys/values through low-rank
+/// projections; the cache holds the compressed latent plus the rotary key part.
+public struct LatentAttention: Sendable, Equatable, Codable {
+    public var qLoraRank: Int?
+    public var kvLoraRank: Int
+    public var qkNopeHeadDim: Int
+    public var qkRopeHeadDim: Int
+    public var vHeadDim: Int
+}

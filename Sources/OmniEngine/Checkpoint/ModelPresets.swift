@@ -35,6 +35,9 @@ public enum ModelPresets {
         "qwen3-0.6b": """
         {"architectures":["Qwen3ForCausalLM"],"model_type":"qwen3","vocab_size":151936,"hidden_size":1024,"intermediate_size":3072,"num_hidden_layers":28,"num_attention_heads":16,"num_key_value_heads":8,"head_dim":128,"rms_norm_eps":1e-06,"rope_theta":1000000.0,"max_position_embeddings":40960,"tie_word_embeddings":true,"bos_token_id":151643,"eos_token_id":151645,"torch_dtype":"bfloat16"}
         """,
+        "deepseek-v3": """
+        {"architectures":["DeepseekV3ForCausalLM"],"model_type":"deepseek_v3","vocab_size":129280,"hidden_size":7168,"intermediate_size":18432,"moe_intermediate_size":2048,"num_hidden_layers":61,"num_attention_heads":128,"num_key_value_heads":128,"n_shared_experts":1,"n_routed_experts":256,"num_experts_per_tok":8,"first_k_dense_replace":3,"moe_layer_freq":1,"q_lora_rank":1536,"kv_lora_rank":512,"qk_nope_head_dim":128,"qk_rope_head_dim":64,"v_head_dim":128,"rms_norm_eps":1e-06,"rope_theta":10000,"rope_scaling":{"type":"yarn","factor":40,"original_max_position_embeddings":4096,"beta_fast":32,"beta_slow":1,"mscale":1.0,"mscale_all_dim":1.0},"max_position_embeddings":163840,"tie_word_embeddings":false,"bos_token_id":0,"eos_token_id":1,"torch_dtype":"bfloat16"}
+        """,
         "deepseek-r1-distill-qwen-32b": """
         {"architectures":["Qwen2ForCausalLM"],"model_type":"qwen2","vocab_size":152064,"hidden_size":5120,"intermediate_size":27648,"num_hidden_layers":64,"num_attention_heads":40,"num_key_value_heads":8,"rms_norm_eps":1e-05,"rope_theta":1000000.0,"max_position_embeddings":131072,"tie_word_embeddings":false,"use_sliding_window":false,"bos_token_id":151643,"eos_token_id":151643,"torch_dtype":"bfloat16"}
         """,

@@ -32,7 +32,8 @@ public struct RotaryEmbedding: Sendable {
                                    maxPositionEmbeddings: Int, sequenceLength: Int) -> [Float] {
         guard let scaling else { return plainInverseFrequencies(headDim: headDim, base: base) }
         switch scaling.kind {
-        case .default:
+        case .default, .yarn:
+            // Models with yarn scaling are refused by `ShardWeights` before they get here.
             return plainInverseFrequencies(headDim: headDim, base: base)
         case .linear:
             return plainInverseFrequencies(headDim: headDim, base: base).map { $0 / Float(scaling.factor) }

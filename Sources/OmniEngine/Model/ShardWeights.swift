@@ -46,6 +46,12 @@ public struct ShardWeights: @unchecked Sendable {
 
     public init(checkpoint: Checkpoint, layers range: Range<Int>) throws {
         let c = checkpoint.config
+        guard c.supportsRealExecution else {
+            throw CheckpointError.unsupportedArchitecture(
+                file: checkpoint.directory.appendingPathComponent("config.json").path,
+                name: "\(c.architecture) for real execution (mixture-of-experts, latent attention or yarn RoPE; it can be simulated with omni-sim)",
+                supported: ["LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM", "Qwen3ForCausalLM"])
+        }
         guard range.lowerBound >= 0, range.upperBound <= c.numLayers, !range.isEmpty else {
             throw CheckpointError.invalidShard(reason: "layers \(range.lowerBound)..<\(range.upperBound) are not within 0..<\(c.numLayers)")
         }

@@ -70,7 +70,7 @@ public struct CostModel: Sendable, Equatable, Codable {
 
     /// KV-cache bytes per token per layer: keys and values of every KV head.
     public func kvBytesPerTokenPerLayer(_ model: ModelConfig) -> Int {
-        2 * model.numKVHeads * model.headDim * kvBytesPerElement
+        model.kvValuesPerTokenPerLayer * kvBytesPerElement
     }
 
     /// KV-cache bytes for `layers` holding `contextTokens` positions for each of `concurrency` sequences.
@@ -95,9 +95,20 @@ public struct CostModel: Sendable, Equatable, Codable {
     /// Bytes crossing a shard boundary per token: the hidden state.
     public func activationBytesPerToken(_ model: ModelConfig) -> Int { model.hiddenSize * activationBytes }
 
-    /// Weight bytes read in one forward step: every multiplied weight once (not the embedding table).
-    public func weightBytesRead(_ model: ModelConfig, dtypeBytes: Int, layers: Range<Int>, isLast: Bool) -> Int {
-        model.parameterCount(layers: layers, embeddings: false, head: isLast) * dtypeBytes
+    /// Weight bytes read in one forward step of `tokens` tokens: every multiplied weight once
+    /// (not the embedding table). In a mixture-of-experts layer only the experts the step's
+    /// tokens are routed to are read: for N tokens with k of E experts each, E·(1 − (1 − k/E)^N)
+    /// distinct experts on average.
+    public func weightBytesRead(_ model: ModelConfig, dtypeBytes: Int, layers: Range<Int>, isLast: Bool, tokens: Int = 1) -> Int {
+        model.parameterCount(layers: layers, embeddings: false, head: isLast,
+                             activeExperts: Self.expertsRead(model, tokens: tokens)) * dtypeBytes
+    }
+
+    /// Expected distinct routed experts per MoE layer for a step of `tokens` tokens (nil for dense models).
+    static func expertsRead(_ model: ModelConfig, tokens: Int) -> Double? {
+        guard let moe = model.moe else { return nil }
+        let e = Double(moe.routedExperts), k = Double(moe.expertsPerToken)
+        return e * (1 - pow(1 - k / e, Double(max(1, tokens))))
     }
 
     // MARK: FLOPs
@@ -130,14 +141,17 @@ public struct CostModel: Sendable, Equatable, Codable {
 
     /// FLOPs of attention scores and weighted values per attended position per layer.
     public func attentionFlopsPerPosition(_ model: ModelConfig) -> Double {
-        4 * Double(model.numHeads) * Double(model.headDim)
+        2 * Double(model.attentionWidthPerPosition)
     }
 
     /// FLOPs to push `tokens` tokens through `layers` (and the head if `isLast`), after
     /// `priorTokens` tokens already in the cache.
     public func flops(_ model: ModelConfig, layers: Range<Int>, isLast: Bool, tokens: Int, priorTokens: Int = 0) -> Double {
         guard tokens > 0 else { return 0 }
-        let matmul = 2 * Double(model.parameterCount(layers: layers, embeddings: false, head: isLast)) * Double(tokens)
+        // Each token multiplies by the experts it is routed to (k of them), not by every expert.
+        let active = model.parameterCount(layers: layers, embeddings: false, head: isLast,
+                                          activeExperts: model.moe.map { Double($0.expertsPerToken) })
+        let matmul = 2 * Double(active) * Double(tokens)
         let attended = attendedPositions(model, layers: layers, positions: (priorTokens + 1)...(priorTokens + tokens))
         return matmul + attentionFlopsPerPosition(model) * attended
     }
@@ -165,7 +179,7 @@ public struct CostModel: Sendable, Equatable, Codable {
         let lastPosition = priorTokens + max(1, tokens)
         let kvBytes = Double(kvBytesPerTokenPerLayer(model))
             * attendedPositions(model, layers: layers, positions: lastPosition...lastPosition)
-        let bytes = Double(weightBytesRead(model, dtypeBytes: dtypeBytes, layers: layers, isLast: isLast)) + kvBytes
+        let bytes = Double(weightBytesRead(model, dtypeBytes: dtypeBytes, layers: layers, isLast: isLast, tokens: tokens)) + kvBytes
         return stepTime(device: device, flops: f, bytes: bytes, dtypeBytes: dtypeBytes)
     }
 
