@@ -73,6 +73,21 @@ final class LiveTraceRecorder: @unchecked Sendable {
         lastFlush = Date()
     }
 
+    /// Writes a request's captured hidden states (`/activations/<request>/<layer>`).
+    func record(activations: [CapturedActivation], request: RequestID, shard: Range<Int>?) {
+        lock.lock(); defer { lock.unlock() }
+        do {
+            for a in activations {
+                try writer.writeActivation(TraceActivation(request: Self.requestNumber(request), layer: Int32(a.layer),
+                                                           shape: [a.positions.count, a.width], values: a.values,
+                                                           positions: a.positions.map(Int64.init), dtype: "float32", node: 0,
+                                                           shardFirst: Int32(shard?.lowerBound ?? -1), shardLast: Int32((shard?.upperBound ?? 0) - 1)))
+            }
+        } catch {
+            printTraceError(error)
+        }
+    }
+
     /// Flushes events recorded since the last flush (called every second by a timer, so an idle
     /// node's last events reach the file too).
     func flushPending() {

@@ -31,6 +31,7 @@ enum ServeCommand {
         OptionSpec("heartbeat", value: "SECONDS", help: "Interval between heartbeats.", default: "1"),
         OptionSpec("peer-timeout", value: "SECONDS", help: "A peer silent this long is declared dead.", default: "4"),
         OptionSpec("request-timeout", value: "SECONDS", help: "A request without a new token this long fails.", default: "60"),
+        OptionSpec("capture-activations", value: "SPEC", help: "With --trace: capture hidden states entering this node's layers, e.g. \"layers=8;positions=0-31;max=64MB\"."),
         OptionSpec("trace", value: "FILE", help: "Write this node's events to an HDF5 trace (OMNI trace schema; flushed every second; merge nodes with 'omni-bench merge-traces')."),
         OptionSpec("no-calibrate", help: "Skip the quick bandwidth and matmul measurements (uses placeholder bandwidth and FLOPS figures)."),
         OptionSpec("exit-with-parent", help: "Exit when the process that started this node exits (for test harnesses)."),
@@ -146,11 +147,20 @@ enum ServeCommand {
         signal(SIGPIPE, SIG_IGN)
         let runtime = LiveNodeRuntime(settings: settings, checkpoint: checkpoint, log: log)
         var traceRecorder: LiveTraceRecorder? = nil
+        if args.string("capture-activations") != nil && args.string("trace") == nil {
+            throw CommandLineError.invalidValue(command: spec.name, option: "capture-activations", value: args.string("capture-activations") ?? "",
+                                                expected: "--trace FILE as well (activations are written into the trace)")
+        }
         if let tracePath = args.string("trace") {
             let recorder = try LiveTraceRecorder(path: tracePath, node: nodeID, profile: profile,
                                                  command: CommandLine.arguments.joined(separator: " "), monotonicNow: runtime.now())
             runtime.onTrace = { recorder.record($0) }
             traceRecorder = recorder
+            if let spec = try args.string("capture-activations").map(ActivationCaptureSpec.parse) {
+                runtime.captureActivations(spec) { request, captured, shard in
+                    recorder.record(activations: captured, request: request, shard: shard)
+                }
+            }
             let flusher = DispatchSource.makeTimerSource(queue: .global())
             flusher.schedule(deadline: .now() + 1, repeating: 1)
             flusher.setEventHandler { recorder.flushPending() }

@@ -13,7 +13,8 @@ import Glibc
         defer { traced.stopAll() }
         for id in ids {
             try traced.start(id, ["--discovery", "manual", "--peers", traced.peersFile,
-                                  "--trace", traced.directory.appendingPathComponent("\(id).h5").path])
+                                  "--trace", traced.directory.appendingPathComponent("\(id).h5").path,
+                                  "--capture-activations", "layers=2"])
         }
         var ready: [String: (port: Int, clientPort: Int)] = [:]
         for id in ids { ready[id] = try #require(traced[id].ready(), "node \(id) did not start:\n\(traced.logs())") }
@@ -50,6 +51,31 @@ import Glibc
             assert any(x["kind"] in (kind["prefill"], kind["decode"]) for x in e)
             print(len(pairs), min(pairs))
             """, merged]
+        // Node b holds layers 2..<4: what it captured entering layer 2 is what crossed the shard
+        // boundary, and equals transformers' single-device hidden state there.
+        let capture = Process()
+        capture.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        capture.arguments = ["python3", "-c", """
+            import h5py, json, sys, numpy as np
+            f = h5py.File(sys.argv[1], "r")
+            ref = np.array(json.load(open(sys.argv[2]))["hidden_states"]["layer_2_input"], dtype=np.float32)
+            groups = list(f["activations"].keys())
+            assert len(groups) == 1, groups
+            d = f["activations"][groups[0]]["2"]
+            assert list(d.attrs["shard"]) == [2, 3], list(d.attrs["shard"])
+            pos = list(d.attrs["positions"])
+            assert pos[: len(ref)] == list(range(len(ref))), pos
+            diff = float(np.abs(d[...][: len(ref)] - ref).max())
+            assert diff <= 1e-4, diff
+            print(diff)
+            """, traced.directory.appendingPathComponent("b.h5").path, CLI.fixtureModel + "/reference.json"]
+        let captureErr = Pipe()
+        capture.standardError = captureErr
+        capture.standardOutput = FileHandle.nullDevice
+        try capture.run()
+        capture.waitUntilExit()
+        #expect(capture.terminationStatus == 0, "captured boundary activations: \(String(decoding: captureErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
+
         let err = Pipe()
         check.standardError = err
         check.standardOutput = FileHandle.nullDevice

@@ -42,6 +42,21 @@ public final class LiveNodeRuntime: @unchecked Sendable {
     /// Receives every trace event of the node (on the node's loop; keep it fast).
     public var onTrace: ((NodeTraceEvent) -> Void)?
 
+    /// Captures hidden states entering this node's layers; `onActivations` receives a
+    /// request's captures when its state here is released.
+    public func captureActivations(_ spec: ActivationCaptureSpec,
+                                   onActivations: @escaping (RequestID, [CapturedActivation], Range<Int>?) -> Void) {
+        let recorder = ActivationRecorder(spec: spec)
+        let numbers = RequestNumbering()
+        executor.activationRecorder = recorder
+        executor.requestNumber = { numbers.number(for: $0) }
+        executor.onRelease = { [executor] request in
+            guard let n = numbers.existing(request) else { return }
+            let captured = recorder.take(request: n)
+            if !captured.isEmpty { onActivations(request, captured, executor.loadedLayerRanges.first) }
+        }
+    }
+
     public init(settings: LiveNodeSettings, checkpoint: Checkpoint, log: @escaping @Sendable (String) -> Void) {
         self.settings = settings
         self.checkpoint = checkpoint
@@ -256,5 +271,22 @@ public final class LiveNodeRuntime: @unchecked Sendable {
         }
         timers[timer] = (source, generation)
         source.resume()
+    }
+}
+
+/// Stable small numbers for request ids (activation capture keys them by integer).
+final class RequestNumbering: @unchecked Sendable {
+    private let lock = NSLock()
+    private var numbers: [RequestID: Int] = [:]
+    func number(for request: RequestID) -> Int {
+        lock.lock(); defer { lock.unlock() }
+        if let n = numbers[request] { return n }
+        let n = numbers.count
+        numbers[request] = n
+        return n
+    }
+    func existing(_ request: RequestID) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        return numbers[request]
     }
 }

@@ -113,4 +113,11 @@ public final class ActivationRecorder: @unchecked Sendable {
     }
 
     public var capturedBytes: Int { lock.lock(); defer { lock.unlock() }; return bytes }
+
+    /// Removes and returns what was captured for one request (written out when it ends).
+    public func take(request: Int) -> [CapturedActivation] {
+        lock.lock(); defer { lock.unlock() }
+        guard let layers = store.removeValue(forKey: request) else { return [] }
+        return layers.keys.sorted().compactMap { layers[$0] }.filter { !$0.positions.isEmpty }
+    }
 }

@@ -98,8 +98,13 @@ public final class RealShardExecutor: ShardExecutor {
         }
     }
 
+    /// Called after a request's state is freed (e.g. to write its captured activations).
+    public var onRelease: ((RequestID) -> Void)?
+
     public func release(_ request: RequestID) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
         requests[request] = nil
+        lock.unlock()
+        onRelease?(request)
     }
 }
