@@ -146,4 +146,23 @@ import Testing
         let effects = h.nodes[a]!.handle(.message(from: a, .hello(NodeAnnouncement(node: a, profile: h.nodes[a]!.configuration.profile, model: "llama"))), now: 0)
         #expect(effects.contains { if case .log(let l) = $0 { return l.contains("another node uses this node's id") } else { return false } })
     }
+
+    @Test func measuredLinksReachThePlacement() throws {
+        let h = try NodeHarness(ids: ["a", "b", "c"], checkpoint: checkpoint, strategy: "min-latency")
+        let a = h.nodes[NodeID("a")]!
+        #expect(a.topology.linkEntries.isEmpty)
+        // A very slow link to c: min-latency keeps c out of the ring.
+        h.apply(a.handle(.linkMeasured(NodeID("a"), NodeID("c"), latencySeconds: 5, bandwidthBytesPerSecond: 1e3), now: h.now), from: NodeID("a"))
+        h.apply(a.handle(.linkMeasured(NodeID("b"), NodeID("c"), latencySeconds: 5, bandwidthBytesPerSecond: 1e3), now: h.now), from: NodeID("a"))
+        #expect(a.topology.link(between: NodeID("a"), and: NodeID("c"))?.latencySeconds == 5)
+        let r = request(1, origin: "a")
+        h.submit(r, at: "a")
+        h.runUntilQuiet()
+        #expect(h.outcomes[r.id] == .completed(.length))
+        #expect(a.placement?.shards.contains { $0.node == NodeID("c") } == false)
+        // Bad measurements are ignored.
+        let version = a.topology.version
+        _ = a.handle(.linkMeasured(NodeID("a"), NodeID("b"), latencySeconds: -1, bandwidthBytesPerSecond: .nan), now: h.now)
+        #expect(a.topology.version == version)
+    }
 }

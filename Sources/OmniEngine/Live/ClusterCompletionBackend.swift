@@ -34,6 +34,11 @@ public final class ClusterCompletionBackend: CompletionBackend, @unchecked Senda
                                            layerEnd: shard?.end, isSelf: node == runtime.id))
         }
         return ClusterStatus(model: config.modelName, numLayers: config.model.numLayers, strategy: config.strategy.name,
-                             placementEpoch: snapshot.placement?.epoch, nodes: nodes, links: [])
+                             placementEpoch: snapshot.placement?.epoch, nodes: nodes,
+                             links: snapshot.topology.linkEntries.compactMap { entry in
+                                 entry.link.map { ClusterLinkStatus(from: entry.a.rawValue, to: entry.b.rawValue,
+                                                                    latencySeconds: $0.latencySeconds,
+                                                                    bandwidthBytesPerSecond: $0.bandwidthBytesPerSecond) }
+                             })
     }
 }

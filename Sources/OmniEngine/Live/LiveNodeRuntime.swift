@@ -206,6 +206,11 @@ public final class LiveNodeRuntime: @unchecked Sendable {
             case .peerUp(let peer): self.handle(.peerConnected(peer))
             case .peerDown(let peer, let reason): self.handle(.peerDisconnected(peer, reason: reason))
             case .message(let peer, let message): self.handle(.message(from: peer, message))
+            case .roundTrip(let peer, let seconds):
+                // Latency is half the connect round trip; bandwidth is not probed (the node's
+                // default link figure stands in until it is).
+                self.handle(.linkMeasured(self.id, peer, latencySeconds: seconds / 2,
+                                          bandwidthBytesPerSecond: LinkProfile.gigabitEthernet.bandwidthBytesPerSecond))
             }
         }
     }

@@ -19,6 +19,8 @@ enum TransportEvent: Sendable {
     /// The last connection to a peer closed.
     case peerDown(NodeID, reason: String)
     case message(NodeID, PeerMessage)
+    /// A round-trip time measured on a new outgoing connection (the TCP connect).
+    case roundTrip(NodeID, seconds: Double)
 }
 
 /// TCP connections between nodes: a listener, dialing of advertised peers with backoff, the
@@ -193,13 +195,16 @@ final class PeerTransport: @unchecked Sendable {
 
     private func dial(_ endpoint: IPv4Endpoint) {
         let socket: Socket
+        let started = Self.monotonicNow()
         do {
             socket = try Socket.connectTCP(to: endpoint, timeout: settings.connectTimeout)
         } catch {
             dialFinished(endpoint, error: error.localizedDescription)
             return
         }
-        run(socket: socket, remote: endpoint, outgoing: true)
+        // A TCP connect takes one round trip (SYN, SYN-ACK).
+        let roundTrip = Double(Self.monotonicNow() - started) / 1e9
+        run(socket: socket, remote: endpoint, outgoing: true, roundTrip: roundTrip)
     }
 
     private func acceptLoop(_ listener: Socket) {
@@ -238,7 +243,7 @@ final class PeerTransport: @unchecked Sendable {
 
     /// Handshake, register, read until the connection ends, unregister. Runs on the
     /// connection's own thread.
-    private func run(socket: Socket, remote: IPv4Endpoint, outgoing: Bool) {
+    private func run(socket: Socket, remote: IPv4Endpoint, outgoing: Bool, roundTrip: Double? = nil) {
         lock.lock()
         if stopped {
             if !outgoing { pendingIncoming -= 1 }
@@ -294,6 +299,7 @@ final class PeerTransport: @unchecked Sendable {
         connection.peer = peer
         byPeer[peer, default: []].append(connection.serial)
         deliver(.peerUp(peer))
+        if let roundTrip { deliver(.roundTrip(peer, seconds: roundTrip)) }
         lock.unlock()
         if outgoing { dialFinished(remote, error: nil, learned: peer) }
         let writer = Thread { connection.runWriter() }

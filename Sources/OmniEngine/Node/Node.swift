@@ -21,6 +21,13 @@ public final class Node {
     }
     private var peers: [NodeID: Peer] = [:]
     private var membershipVersion: UInt64 = 0
+    /// Known links, keyed by the two node ids in order.
+    private var links: [LinkKey: LinkProfile] = [:]
+    struct LinkKey: Hashable, Comparable {
+        let a: NodeID, b: NodeID
+        init(_ x: NodeID, _ y: NodeID) { (a, b) = x < y ? (x, y) : (y, x) }
+        static func < (l: LinkKey, r: LinkKey) -> Bool { (l.a, l.b) < (r.a, r.b) }
+    }
     private var started = false
 
     // Placement.
@@ -80,6 +87,10 @@ public final class Node {
         }
         var topology = Topology()
         for (node, profile) in members { topology.update(node, profile: profile) }
+        let ids = Set(members.map(\.0))
+        for (key, link) in links.sorted(by: { $0.key < $1.key }) where ids.contains(key.a) && ids.contains(key.b) {
+            topology.setLink(between: key.a, and: key.b, to: link)
+        }
         return topology
     }
 
@@ -101,6 +112,8 @@ public final class Node {
             send(.hello(announcement), to: peer)
         case .peerDisconnected(let peer, let reason):
             lose(peer, reason: reason)
+        case .linkMeasured(let a, let b, let latency, let bandwidth):
+            measure(a, b, latency: latency, bandwidth: bandwidth)
         case .message(let from, let message):
             receive(message, from: from)
         case .timerFired(let timer):
@@ -171,6 +184,25 @@ public final class Node {
         } else if isNew {
             effects.append(.log("peer joined: \(from) (\(a.profile.summary))"))
         }
+    }
+
+    /// Records a link; a change of more than 20% re-plans new requests.
+    private func measure(_ a: NodeID, _ b: NodeID, latency: Double, bandwidth: Double) {
+        guard a != b, latency.isFinite, latency >= 0, bandwidth.isFinite, bandwidth > 0 else { return }
+        let key = LinkKey(a, b)
+        let link = LinkProfile(latencySeconds: latency, bandwidthBytesPerSecond: bandwidth)
+        if let old = links[key],
+           abs(old.latencySeconds - latency) <= 0.2 * max(old.latencySeconds, 1e-6),
+           abs(old.bandwidthBytesPerSecond - bandwidth) <= 0.2 * old.bandwidthBytesPerSecond {
+            return
+        }
+        links[key] = link
+        membershipVersion += 1
+    }
+
+    /// Links this node knows, for status endpoints.
+    public var knownLinks: [(a: NodeID, b: NodeID, link: LinkProfile)] {
+        links.sorted { $0.key < $1.key }.map { ($0.key.a, $0.key.b, $0.value) }
     }
 
     private func lose(_ peer: NodeID, reason: String) {

@@ -32,6 +32,9 @@ public enum NodeEvent: Sendable, Equatable {
     case peerConnected(NodeID)
     /// The connection to a peer broke or was refused.
     case peerDisconnected(NodeID, reason: String)
+    /// A measured (or, in OmniSim, known) link between two nodes: one-way latency and bandwidth.
+    /// Placement uses it for new requests (e.g. `min-latency` weighs the hops).
+    case linkMeasured(NodeID, NodeID, latencySeconds: Double, bandwidthBytesPerSecond: Double)
     case message(from: NodeID, PeerMessage)
     case timerFired(NodeTimer)
     case computeFinished(taskID: UInt64, ComputeOutput)

@@ -140,6 +140,7 @@ public final class ClusterSimulation {
             queue.schedule(.node(device.node, .start, incarnation: 0), at: 0)
         }
         for a in ids { for b in ids where a != b { queue.schedule(.node(a, .peerConnected(b), incarnation: 0), at: 0) } }
+        for node in ids { announceLinks(to: node) }
         // Let the cluster form (every node knows every other) before the workload starts.
         while let t = queue.nextTime, !formed(), t < Self.ns(30) { step() }
         formationTime = now
@@ -173,6 +174,20 @@ public final class ClusterSimulation {
                                  simulatedSeconds: Self.seconds(lastActivity > formationTime ? lastActivity - formationTime : 0),
                                  formationSeconds: Self.seconds(formationTime), eventsProcessed: events, peakKVBytes: peakKV,
                                  activations: activationRecorder?.activations ?? [])
+    }
+
+    /// Tells a node every link of the simulated network, as measurements gossiped between live
+    /// nodes would (placement weighs the hops with them).
+    private func announceLinks(to node: NodeID) {
+        let ids = setup.devices.map(\.node)
+        let inc = incarnation[node] ?? 0
+        for (i, a) in ids.enumerated() {
+            for b in ids[(i + 1)...] {
+                let link = setup.link(a, b)
+                queue.schedule(.node(node, .linkMeasured(a, b, latencySeconds: link.latencySeconds,
+                                                         bandwidthBytesPerSecond: link.bandwidthBytesPerSecond), incarnation: inc), at: now)
+            }
+        }
     }
 
     /// In a closed loop, the user whose request finished sends its next one after thinking.
@@ -381,6 +396,7 @@ public final class ClusterSimulation {
             nodes[node] = makeNode(device)
             let inc = incarnation[node] ?? 0
             queue.schedule(.node(node, .start, incarnation: inc), at: now)
+            announceLinks(to: node)
             for other in setup.devices.map(\.node) where other != node && !crashed.contains(other) {
                 queue.schedule(.node(node, .peerConnected(other), incarnation: inc), at: now)
                 queue.schedule(.node(other, .peerConnected(node), incarnation: incarnation[other] ?? 0), at: now)
