@@ -64,8 +64,11 @@ final class APIProcess {
 
     var isRunning: Bool { process.isRunning }
 
+    /// SIGTERM, then SIGKILL if the server has not exited after a bounded wait.
     func stop() {
         if process.isRunning { process.terminate() }
+        for _ in 0..<500 where process.isRunning { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 
