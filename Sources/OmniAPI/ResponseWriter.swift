@@ -59,15 +59,16 @@ public final class ResponseWriter: @unchecked Sendable {
     }
 
     /// What to do if the client goes away before the response is complete (runs on the loop).
+    /// If the client has already gone, `action` runs at once.
     public func onClientGone(_ action: @escaping @Sendable () -> Void) {
-        on { _, c in c.onClose = action }
+        on({ _, c in c.onClose = action }, orElse: action)
     }
 
-    private func on(_ work: @escaping (HTTPServer, HTTPConnection) -> Void) {
-        guard let server else { return }
+    private func on(_ work: @escaping (HTTPServer, HTTPConnection) -> Void, orElse: (@Sendable () -> Void)? = nil) {
+        guard let server, server.isRunning else { orElse?(); return }
         let fd = self.fd, serial = self.serial
         server.execute { [weak server] in
-            guard let server, let c = server.connection(fd, serial: serial) else { return }
+            guard let server, let c = server.connection(fd, serial: serial) else { orElse?(); return }
             work(server, c)
         }
     }
