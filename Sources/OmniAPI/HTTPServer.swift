@@ -202,8 +202,11 @@ final class HTTPServer: @unchecked Sendable {
             c.serial = requestSerial
             c.keepAlive = request.keepAlive
             c.chunked = request.minorVersion >= 1
-            let writer = ResponseWriter(server: self, fd: c.fd, serial: c.serial, keepAlive: c.keepAlive)
-            handler(request, writer)
+            let writer = ResponseWriter(server: self, fd: c.fd, serial: c.serial, keepAlive: c.keepAlive,
+                                        headOnly: request.method == "HEAD")
+            var routed = request
+            if request.method == "HEAD" { routed.method = "GET" }
+            handler(routed, writer)
         }
     }
 
