@@ -11,6 +11,7 @@ public final class APIServer: @unchecked Sendable {
     private let lock = NSLock()
     private var nextID: UInt64 = 0
     private var seeds = SystemRandomNumberGenerator()
+    private let work = DispatchQueue(label: "omni.api.requests", attributes: .concurrent)
 
     public init(backend: any CompletionBackend, configuration: APIConfiguration) {
         self.backend = backend
@@ -59,9 +60,11 @@ public final class APIServer: @unchecked Sendable {
 
     private func handle(_ request: HTTPRequest, _ writer: ResponseWriter) {
         let path = request.path
-        var cors: [(String, String)] = []
+        let cors: [(String, String)]
         if let origin = request.header("Origin"), configuration.corsOrigins.contains(origin) {
             cors = [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
+        } else {
+            cors = []
         }
         let allowed = allowedMethods(path)
         // CORS preflight: never needs the key (browsers do not send it).
@@ -94,12 +97,14 @@ public final class APIServer: @unchecked Sendable {
             json(.object([("status", .string("ok")), ("model", .string(configuration.modelName))]), writer, cors)
         case "/v1/models":
             json(.object([("object", .string("list")), ("data", .array([modelObject]))]), writer, cors)
+        // Parsing, tokenizing and asking the cluster take time: off the event loop, so one big
+        // request never stalls the other connections.
         case "/v1/topology":
-            topology(writer, cors)
+            work.async { self.topology(writer, cors) }
         case "/v1/chat/completions":
-            complete(request, kind: .chat, writer, cors)
+            work.async { self.complete(request, kind: .chat, writer, cors) }
         case "/v1/completions":
-            complete(request, kind: .text, writer, cors)
+            work.async { self.complete(request, kind: .text, writer, cors) }
         default:
             let id = String(path.dropFirst("/v1/models/".count)).removingPercentEncoding ?? ""
             guard id == configuration.modelName else { return fail(.modelNotFound(id), writer, cors) }

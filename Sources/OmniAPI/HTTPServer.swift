@@ -22,6 +22,7 @@ final class HTTPServer: @unchecked Sendable {
 
     // Loop-thread state.
     private var connections: [Int32: HTTPConnection] = [:]
+    private var requestSerial: UInt64 = 0
     private let clock = ContinuousClock()
 
     init(configuration: APIConfiguration, handler: @escaping Handler) {
@@ -63,6 +64,8 @@ final class HTTPServer: @unchecked Sendable {
         wake()
         if Thread.current !== loopThread { exited.wait() }
     }
+
+    var isRunning: Bool { lock.lock(); defer { lock.unlock() }; return running }
 
     /// Runs `task` on the loop thread (dropped once the server has stopped).
     func execute(_ task: @escaping () -> Void) {
@@ -194,11 +197,16 @@ final class HTTPServer: @unchecked Sendable {
             c.parser.reset()
             c.phase = .handling
             c.deadline = nil
-            c.serial &+= 1
+            // Unique across connections: a new connection may reuse a closed one's fd number.
+            requestSerial &+= 1
+            c.serial = requestSerial
             c.keepAlive = request.keepAlive
             c.chunked = request.minorVersion >= 1
-            let writer = ResponseWriter(server: self, fd: c.fd, serial: c.serial, keepAlive: c.keepAlive)
-            handler(request, writer)
+            let writer = ResponseWriter(server: self, fd: c.fd, serial: c.serial, keepAlive: c.keepAlive,
+                                        headOnly: request.method == "HEAD")
+            var routed = request
+            if request.method == "HEAD" { routed.method = "GET" }
+            handler(routed, writer)
         }
     }
 

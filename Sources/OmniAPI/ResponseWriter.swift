@@ -7,18 +7,24 @@ public final class ResponseWriter: @unchecked Sendable {
     private let fd: Int32
     private let serial: UInt64
     private let keepAlive: Bool
+    /// A HEAD request: the response's head only, with the Content-Length the body would have.
+    private let headOnly: Bool
 
-    init(server: HTTPServer, fd: Int32, serial: UInt64, keepAlive: Bool) {
+    init(server: HTTPServer, fd: Int32, serial: UInt64, keepAlive: Bool, headOnly: Bool = false) {
         self.server = server
         self.fd = fd
         self.serial = serial
         self.keepAlive = keepAlive
+        self.headOnly = headOnly
     }
 
     /// A complete response with a Content-Length body.
     public func respond(status: Int, headers: [(String, String)], body: [UInt8]) {
+        let headOnly = self.headOnly
         on { server, c in
-            server.write(Self.serialize(status: status, headers: headers, body: body, keepAlive: c.keepAlive), to: c)
+            var bytes = Self.serialize(status: status, headers: headers, body: body, keepAlive: c.keepAlive)
+            if headOnly { bytes.removeLast(body.count) }
+            server.write(bytes, to: c)
             server.finishResponse(c)
         }
     }
@@ -59,15 +65,16 @@ public final class ResponseWriter: @unchecked Sendable {
     }
 
     /// What to do if the client goes away before the response is complete (runs on the loop).
+    /// If the client has already gone, `action` runs at once.
     public func onClientGone(_ action: @escaping @Sendable () -> Void) {
-        on { _, c in c.onClose = action }
+        on({ _, c in c.onClose = action }, orElse: action)
     }
 
-    private func on(_ work: @escaping (HTTPServer, HTTPConnection) -> Void) {
-        guard let server else { return }
+    private func on(_ work: @escaping (HTTPServer, HTTPConnection) -> Void, orElse: (@Sendable () -> Void)? = nil) {
+        guard let server, server.isRunning else { orElse?(); return }
         let fd = self.fd, serial = self.serial
         server.execute { [weak server] in
-            guard let server, let c = server.connection(fd, serial: serial) else { return }
+            guard let server, let c = server.connection(fd, serial: serial) else { orElse?(); return }
             work(server, c)
         }
     }

@@ -18,6 +18,7 @@ let commands: [(String, String)] = [
     ("cluster", "Decode tokens/s on 1..N local nodes (in-process, real loopback sockets) and the latency each hop adds."),
     ("merge-traces", "Merge the per-node HDF5 traces of a live run into one, correcting clock offsets from message round trips."),
     ("tokenizer", "Encode throughput of a tokenizer.json on a text file (MB/s, single thread)."),
+    ("load", "Streaming clients against an API server: time to first token p50/p99, aggregate tokens/s."),
 ]
 
 func topLevelHelp() -> String {
@@ -81,6 +82,16 @@ let tokenizerSpec = CommandSpec(name: "omni-bench tokenizer", summary: "Single-t
     OptionSpec("tokenizer", value: "DIR", help: "Folder with tokenizer.json."),
     OptionSpec("text", value: "FILE", help: "UTF-8 text to encode (e.g. 1 MB of English)."),
     OptionSpec("repeats", value: "N", help: "Runs; the median is reported.", default: "7"),
+])
+
+let loadSpec = CommandSpec(name: "omni-bench load", summary: "Concurrent streaming chat clients against an OpenAI-compatible server (omni api / omni serve).", options: [
+    OptionSpec("url", value: "URL", help: "Server address, e.g. http://127.0.0.1:52415."),
+    OptionSpec("concurrency", value: "N", help: "Clients streaming at the same time.", default: "4"),
+    OptionSpec("requests", value: "M", help: "Requests in all.", default: "16"),
+    OptionSpec("max-tokens", value: "N", help: "Tokens per reply (EOS ignored).", default: "64"),
+    OptionSpec("model", value: "NAME", help: "Model id.", default: "the first of GET /v1/models"),
+    OptionSpec("api-key", value: "KEY", help: "Bearer key, if the server needs one."),
+    OptionSpec("json", help: "Also print the report as JSON."),
 ])
 
 func dtype(_ name: String) throws -> DType {
@@ -234,6 +245,22 @@ do {
         let repeats = try args.int("repeats", range: 1...1000) ?? 7
         let r = TokenizerBenchmark.encodeThroughput(tokenizer: tokenizer, text: text, repeats: repeats)
         print(String(format: "encode: %.2f MB/s (%d bytes -> %d tokens, median of %d, single thread)", r.bytesPerSecond / 1e6, text.utf8.count, r.tokens, repeats))
+    case "load":
+        let args = try loadSpec.parse(rest)
+        if args.flag("help") { print(loadSpec.help); exit(0) }
+        guard let url = args.string("url") else { throw CommandLineError.missingOption(command: loadSpec.name, option: "url") }
+        let settings = LoadBenchmark.Settings(url: url, concurrency: try args.int("concurrency", range: 1...10_000) ?? 4,
+                                              requests: try args.int("requests", range: 1...1_000_000) ?? 16,
+                                              maxTokens: try args.int("max-tokens", range: 1...100_000) ?? 64,
+                                              model: args.string("model"), apiKey: args.string("api-key"))
+        let r = try LoadBenchmark.run(settings)
+        print("model \(r.model): \(r.requests) requests, \(r.concurrency) concurrent, \(r.failed) failed")
+        print(String(format: "time to first token   p50 %8.1f ms   p99 %8.1f ms", r.ttftP50 * 1000, r.ttftP99 * 1000))
+        print(String(format: "aggregate             %8.1f tokens/s (%d tokens in %.2f s)", r.aggregateTokensPerSecond, r.completionTokens, r.wallSeconds))
+        print(String(format: "per request (median)  %8.1f tokens/s after the first token", r.perRequestTokensPerSecond))
+        if let e = r.firstError { print("first error: \(e)") }
+        if args.flag("json") { print(String(decoding: try JSONEncoder().encode(r), as: UTF8.self)) }
+        if r.failed > 0 { exit(1) }
     default:
         throw CommandLineError.unknownCommand(tool: "omni-bench", command: command, known: commands.map(\.0))
     }

@@ -31,21 +31,34 @@ enum APICommand {
         let backend = try LocalCompletionBackend(model: model, maxQueued: maxQueued)
         let server = APIServer(backend: backend, configuration: configuration)
         signal(SIGPIPE, SIG_IGN)
+        // Stop cleanly on SIGINT/SIGTERM: the handler writes a byte to a pipe the main thread
+        // waits on. Installed before the port is announced, so no early signal is lost.
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw APIServerError.socketFailed("pipe()", errno: errno) }
+        StopPipe.writeEnd = fds[1]
+        // A parent may have started us with these signals blocked (posix_spawn passes on the
+        // spawning thread's mask, and dispatch worker threads block signals): unblock them.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig) { _ in
+                var byte: UInt8 = 1
+                _ = write(StopPipe.writeEnd, &byte, 1)
+            }
+        }
         try server.start()
         // Tests and scripts read this line to learn the port.
         FileHandle.standardOutput.write(Data("omni api: serving \(configuration.modelName) on http://\(configuration.host):\(server.boundPort)\n".utf8))
-        // Stop cleanly on SIGINT/SIGTERM.
-        let stopSignal = DispatchSemaphore(value: 0)
-        var sources: [DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { stopSignal.signal() }
-            source.resume()
-            sources.append(source)
-        }
-        stopSignal.wait()
+        var byte: UInt8 = 0
+        while read(fds[0], &byte, 1) < 0 && errno == EINTR {}
         server.stop()
-        _ = sources
     }
+}
+
+/// The pipe a signal handler writes to (a signal handler can only touch a global).
+enum StopPipe {
+    nonisolated(unsafe) static var writeEnd: Int32 = -1
 }

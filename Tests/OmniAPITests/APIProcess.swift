@@ -42,19 +42,28 @@ final class APIProcess {
         process.standardOutput = out
         process.standardError = stderrPipe
         try process.run()
-        // The first line of stdout names the port; EOF means the server exited.
-        var text = ""
-        var port: Int?
-        for _ in 0..<1000 where port == nil {
-            let data = out.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-            if let line = text.split(separator: "\n").first(where: { $0.contains("serving") }), let colon = line.lastIndex(of: ":") {
-                port = Int(line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        // The first line of stdout names the port; EOF means the server exited. A reader thread
+        // looks for it so that a server that never prints cannot hang the test (bounded: 120 s).
+        let found = PortLine()
+        let reader = out.fileHandleForReading
+        Thread.detachNewThread {
+            var text = ""
+            while true {
+                let data = reader.availableData
+                if data.isEmpty { break }
+                text += String(decoding: data, as: UTF8.self)
+                if let line = text.split(separator: "\n").first(where: { $0.contains("serving") }), let colon = line.lastIndex(of: ":"),
+                   let port = Int(line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)) {
+                    found.set(port, text)
+                    return
+                }
             }
+            found.set(nil, text)
         }
+        _ = found.ready.wait(timeout: .now() + 120)
+        let (port, text) = found.value
         guard let port else {
-            process.terminate()
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
             let err = String(decoding: stderrPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             throw HarnessError.serverDidNotStart("stdout: \(text) stderr: \(err)")
@@ -64,12 +73,28 @@ final class APIProcess {
 
     var isRunning: Bool { process.isRunning }
 
+    /// SIGTERM, then SIGKILL if the server has not exited after a bounded wait.
     func stop() {
         if process.isRunning { process.terminate() }
+        for _ in 0..<500 where process.isRunning { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 
     deinit { stop() }
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
+}
+
+/// The port line as the reader thread found it.
+final class PortLine: @unchecked Sendable {
+    let ready = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var port: Int?
+    private var text = ""
+    func set(_ port: Int?, _ text: String) {
+        lock.lock(); self.port = port; self.text = text; lock.unlock()
+        ready.signal()
+    }
+    var value: (Int?, String) { lock.lock(); defer { lock.unlock() }; return (port, text) }
 }

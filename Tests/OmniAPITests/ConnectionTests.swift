@@ -21,6 +21,19 @@ import Testing
         c.send("GET /healthcheck HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/nope HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(c.readResponse()?.status == 200)
         #expect(c.readResponse()?.status == 404)
+        // HEAD: the head of the GET response, no body; the connection stays usable.
+        c.send("HEAD /v1/models HTTP/1.1\r\nHost: x\r\n\r\nGET /healthcheck HTTP/1.1\r\nHost: x\r\n\r\n")
+        var headLine = [UInt8](repeating: 0, count: 15)
+        #expect(recv(c.fd, &headLine, 15, Int32(MSG_WAITALL)) == 15)
+        #expect(String(decoding: headLine, as: UTF8.self) == "HTTP/1.1 200 OK")
+        var rest: [UInt8] = []
+        while !String(decoding: rest, as: UTF8.self).hasSuffix("\r\n\r\n") && rest.count < 4096 {
+            var byte: UInt8 = 0
+            guard recv(c.fd, &byte, 1, 0) == 1 else { break }
+            rest.append(byte)
+        }
+        #expect(String(decoding: rest, as: UTF8.self).contains("Content-Length: "))
+        #expect(c.readResponse()?.status == 200)
         // Connection: close is honoured.
         c.request("GET", "/healthcheck", headers: ["Connection: close"])
         #expect(c.readResponse()?.header("Connection") == "close")
