@@ -41,7 +41,7 @@ import Testing
         let cases: [(String, String)] = [
             (#"{"architectures":["LlamaForCausalLM"],"hidden_size":"big"}"#, "hidden_size expected an integer"),
             (#"{"architectures":["LlamaForCausalLM"],"hidden_size":64,"num_attention_heads":4,"num_key_value_heads":3,"vocab_size":10,"intermediate_size":8,"num_hidden_layers":1}"#, "num_key_value_heads"),
-            (#"{"architectures":["LlamaForCausalLM"],"hidden_size":64,"num_attention_heads":4,"vocab_size":10,"intermediate_size":8,"num_hidden_layers":1,"rope_scaling":{"rope_type":"yarn","factor":2}}"#, "rope_scaling.rope_type"),
+            (#"{"architectures":["LlamaForCausalLM"],"hidden_size":64,"num_attention_heads":4,"vocab_size":10,"intermediate_size":8,"num_hidden_layers":1,"rope_scaling":{"rope_type":"longrope","factor":2}}"#, "rope_scaling.rope_type"),
             (#"[1,2]"#, "not a JSON object"),
             (#"{"architectures":["LlamaForCausalLM"],"#, "invalid JSON"),
         ]
