@@ -355,7 +355,7 @@ public final class ClusterSimulation {
     }
 
     private func startFault(_ fault: SimulatedFault) {
-        logs.append(String(format: "[%10.3f s] fault: %@", Self.seconds(now - formationTime), "\(fault)"))
+        logs.append(String(format: "[%10.3f s] fault: %@", Self.seconds(now - formationTime), fault.description))
         switch fault {
         case .crash(let node, _, let restart):
             crashed.insert(node)
@@ -388,7 +388,7 @@ public final class ClusterSimulation {
     }
 
     private func endFault(_ fault: SimulatedFault) {
-        logs.append(String(format: "[%10.3f s] fault over: %@", Self.seconds(now - formationTime), "\(fault)"))
+        logs.append(String(format: "[%10.3f s] fault over: %@", Self.seconds(now - formationTime), fault.description))
         switch fault {
         case .crash(let node, _, _):
             crashed.remove(node)

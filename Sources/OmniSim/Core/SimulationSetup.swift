@@ -121,3 +121,18 @@ public struct LinkPairKey: Hashable, Sendable {
         (low, high) = a < b ? (a, b) : (b, a)
     }
 }
+
+extension SimulatedFault: CustomStringConvertible {
+    public var description: String {
+        func t(_ s: Double?) -> String { s.map { String(format: "%.3f s", $0) } ?? "never" }
+        switch self {
+        case .crash(let node, let at, let restart): return "crash of \(node) at \(t(at)), restart at \(t(restart))"
+        case .linkDown(let a, let b, let at, let until): return "link \(a)-\(b) down at \(t(at)) until \(t(until))"
+        case .partition(let groups, let at, let until):
+            return "partition \(groups.map { "[" + $0.map(\.description).joined(separator: ",") + "]" }.joined(separator: " | ")) at \(t(at)) until \(t(until))"
+        case .latencySpike(let extra, let pair, let at, let until):
+            return String(format: "latency +%.1f ms", extra * 1e3) + " on \(pair.map { "\($0.0)-\($0.1)" } ?? "every link") at \(t(at)) until \(t(until))"
+        case .slowDevice(let node, let factor, let at, let until): return "\(node) \(factor)x slower at \(t(at)) until \(t(until))"
+        }
+    }
+}
