@@ -16,15 +16,7 @@ enum APICommand {
     static func run(_ arguments: [String]) throws {
         let args = try spec.parse(arguments)
         if args.flag("help") { print(spec.help); return }
-        let modelURL: URL
-        if let path = args.string("model") {
-            modelURL = URL(fileURLWithPath: path)
-        } else if let bundled = DefaultModel.locate() {
-            modelURL = bundled
-        } else {
-            throw CommandLineError.invalidValue(command: spec.name, option: "model", value: "",
-                                                expected: "a model directory (the bundled Models/\(DefaultModel.folderName) was not found; set OMNI_DEFAULT_MODEL)")
-        }
+        let modelURL = try ModelOption.directory(args, command: spec.name)
         let maxQueued = try args.int("max-queued", range: 1...100_000) ?? 64
         let model = try LocalModel(directory: modelURL.standardizedFileURL)
         let configuration = try APIServeOptions.configuration(args, raw: arguments, defaultModelName: model.name)

@@ -36,15 +36,7 @@ enum GenerateCommand {
         sampling.seed = try args.uint64("seed") ?? 0
         try sampling.validate()
         let maxTokens = try args.int("max-tokens", range: 0...10_000_000) ?? 128
-        let modelURL: URL
-        if let path = args.string("model") {
-            modelURL = URL(fileURLWithPath: path)
-        } else if let bundled = DefaultModel.locate() {
-            modelURL = bundled
-        } else {
-            throw CommandLineError.invalidValue(command: spec.name, option: "model", value: "",
-                                                expected: "a model directory (the bundled Models/\(DefaultModel.folderName) was not found next to the executable; set OMNI_DEFAULT_MODEL)")
-        }
+        let modelURL = try ModelOption.directory(args, command: spec.name)
         let json = args.flag("json")
         let capture = try args.string("capture-activations").map(ActivationCaptureSpec.parse)
         let captureFile = args.string("capture-file") ?? "activations.h5"

@@ -100,15 +100,7 @@ enum ServeCommand {
         let stateDir = args.string("state-dir") ?? NodeIdentity.defaultStateDirectory()
         let nodeID = try NodeIdentity.resolve(given: args.string("node-id"), stateDirectory: stateDir)
 
-        let modelURL: URL
-        if let path = args.string("model") {
-            modelURL = URL(fileURLWithPath: path)
-        } else if let bundled = DefaultModel.locate() {
-            modelURL = bundled
-        } else {
-            throw CommandLineError.invalidValue(command: name, option: "model", value: "",
-                                                expected: "a model directory (the bundled Models/\(DefaultModel.folderName) was not found next to the executable; set OMNI_DEFAULT_MODEL)")
-        }
+        let modelURL = try ModelOption.directory(args, command: name)
         let model = try LocalModel(directory: modelURL)
         let checkpoint = model.checkpoint
         let config = checkpoint.config
