@@ -178,8 +178,8 @@ do {
         }
         let overhead = try SimulatorBenchmark.traceOverhead(experiment, repeats: repeats,
                                                             scratch: FileManager.default.temporaryDirectory)
-        print(String(format: "HDF5 traces: %.3f s to write vs %.3f s to simulate = %.1f%% of simulation wall time",
-                     overhead.hdf5, overhead.simulation, overhead.hdf5 / max(overhead.simulation, 1e-12) * 100))
+        print(String(format: "HDF5 traces: %.3f s with traces vs %.3f s without = %+.1f%% of simulation wall time",
+                     overhead.withTraces, overhead.simulation, (overhead.withTraces / max(overhead.simulation, 1e-12) - 1) * 100))
     case "trace":
         let args = try traceSpec.parse(rest)
         if args.flag("help") { print(traceSpec.help); exit(0) }

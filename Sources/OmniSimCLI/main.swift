@@ -26,7 +26,7 @@ do {
     if !quiet {
         printError("omni-sim: \(experiment.name): \(experiment.modelName) on \(experiment.devices.count) devices, \(experiment.strategies.count) strategies")
     }
-    let run = try ExperimentRunner.run(experiment, progress: quiet ? nil : { printError("  \($0)") })
+    let run = try ExperimentRunner.run(experiment, progress: quiet ? nil : { printError("  \($0)") }, traceDirectory: out)
     let files = try ExperimentRunner.write(run, experiment: experiment, to: out)
     let wall = (ContinuousClock.now - start).seconds
     print(ComparisonTable.render(results: run.results))

@@ -13,11 +13,16 @@ public struct ExperimentRun {
     /// With `check_tokens`: requests compared with a single-device run, and the mismatches.
     public var tokensChecked: Int = 0
     public var tokenMismatches: [String] = []
+    /// HDF5 traces already written while the run went on (with `traceDirectory`).
+    public var traceFiles: [URL] = []
 }
 
 /// Runs an experiment: one simulation per strategy on the same workload, then the reports.
 public enum ExperimentRunner {
-    public static func run(_ e: Experiment, progress: ((String) -> Void)? = nil) throws -> ExperimentRun {
+    /// With `traceDirectory`, each strategy's HDF5 trace is written on a second thread while
+    /// the next strategy simulates (the run returns once every file is complete).
+    public static func run(_ e: Experiment, progress: ((String) -> Void)? = nil, traceDirectory: URL? = nil) throws -> ExperimentRun {
+        let traceWriter = traceDirectory.flatMap { e.outputs.hdf5 ? BackgroundTraceWriter(directory: $0, experiment: e) : nil }
         let arrivals = WorkloadGenerator.arrivals(e.workload, nodes: e.devices.map(\.node), seed: e.seed)
         let checkpoint = try e.checkpoint.map { try Checkpoint(directory: $0) }
         let costModel = CostModel()
@@ -63,6 +68,7 @@ public enum ExperimentRunner {
             run.events += outcome.eventsProcessed
             run.simulatedSeconds += outcome.simulatedSeconds
             run.outcomes[label] = outcome
+            traceWriter?.write(outcome, strategy: label)
             let predicted = try? costModel.timePerOutputToken(placement, model: e.model, dtypeBytes: e.weightBytes, topology: topology,
                                                               contextLength: contextForPrediction(e))
             run.results.append(result(label: label, placement: outcome.placement ?? placement, outcome: outcome, experiment: e,
@@ -85,6 +91,7 @@ public enum ExperimentRunner {
                 }
             }
         }
+        if let traceWriter { run.traceFiles = try traceWriter.finish() }
         return run
     }
 
@@ -173,7 +180,8 @@ extension ExperimentRunner {
             log += "== \(label)\n"
             for line in run.outcomes[label]?.logs ?? [] { log += line + "\n" }
         }
-        if e.outputs.hdf5 {
+        files += run.traceFiles
+        if e.outputs.hdf5 && run.traceFiles.isEmpty {
             for result in run.results where result.feasible {
                 guard let outcome = run.outcomes[result.strategy] else { continue }
                 let url = directory.appendingPathComponent(TraceExport.fileName(for: result.strategy))
@@ -187,6 +195,42 @@ extension ExperimentRunner {
         let logURL = directory.appendingPathComponent("events.log")
         try Data(log.utf8).write(to: logURL)
         files.append(logURL)
+        return files.sorted { $0.path < $1.path }
+    }
+}
+
+/// Writes HDF5 traces on its own thread, one strategy after another, while the caller goes on.
+final class BackgroundTraceWriter: @unchecked Sendable {
+    private let directory: URL
+    private let experiment: Experiment
+    private let queue = DispatchQueue(label: "omni-sim.trace-writer")
+    private let lock = NSLock()
+    private var files: [URL] = []
+    private var failure: Error?
+
+    init(directory: URL, experiment: Experiment) {
+        self.directory = directory
+        self.experiment = experiment
+    }
+
+    func write(_ outcome: SimulationOutcome, strategy: String) {
+        queue.async { [self] in
+            let url = directory.appendingPathComponent(TraceExport.fileName(for: strategy))
+            do {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                try TraceExport.write(outcome, strategy: strategy, experiment: experiment, to: url)
+                lock.lock(); files.append(url); lock.unlock()
+            } catch {
+                lock.lock(); if failure == nil { failure = error }; lock.unlock()
+            }
+        }
+    }
+
+    /// Waits for every file; throws the first error.
+    func finish() throws -> [URL] {
+        queue.sync {}
+        lock.lock(); defer { lock.unlock() }
+        if let failure { throw failure }
         return files.sorted { $0.path < $1.path }
     }
 }
