@@ -4,7 +4,8 @@ import OmniHDF5
 
 /// Writes what one live node does (`omni serve --trace FILE`) in OMNI's HDF5 trace schema:
 /// the node's trace effects become `/events` rows with the node's monotonic clock, flushed every
-/// `flushEvery` events or `flushSeconds`, so a node killed at any time leaves a readable file with
+/// `flushEvery` events and every second (the serve command's timer), so a node killed at any time
+/// leaves a readable file with
 /// everything up to the last flush. `start_time_unix_ns` lets `omni-bench merge-traces` align
 /// the files of several nodes.
 final class LiveTraceRecorder: @unchecked Sendable {
@@ -12,20 +13,17 @@ final class LiveTraceRecorder: @unchecked Sendable {
     private let lock = NSLock()
     private var nodeIndex: [NodeID: Int32] = [:]
     private var pending = 0
-    private var lastFlush = Date()
     private let flushEvery: Int
-    private let flushSeconds: Double
 
     /// `monotonicNow` is the node clock's reading now, so the file's start time is the wall-clock
     /// time of the node clock's zero.
     init(path: String, node: NodeID, profile: DeviceProfile, command: String, monotonicNow: UInt64,
-         flushEvery: Int = 4096, flushSeconds: Double = 1) throws {
+         flushEvery: Int = 4096) throws {
         try? FileManager.default.removeItem(atPath: path)
         let run = TraceRunInfo(omniVersion: OmniVersion.string, runKind: .live, command: command,
                                startTimeUnixNs: Int64(Date().timeIntervalSince1970 * 1e9) - Int64(monotonicNow), recorder: node.description)
         writer = try TraceFileWriter(path: path, run: run, options: TraceWriterOptions(flushEveryEvents: flushEvery))
         self.flushEvery = flushEvery
-        self.flushSeconds = flushSeconds
         let json = (try? JSONEncoder().encode(profile)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         nodeIndex[node] = 0
         try writer.add(TraceNode(index: 0, name: node.description, profileJSON: json))
@@ -46,31 +44,43 @@ final class LiveTraceRecorder: @unchecked Sendable {
         return i
     }
 
+    private static let kinds: [NodeTraceEvent.Kind: TraceEventKind] = [
+        .queueWait: .queueWait, .compute: .decode, .send: .send, .receive: .receive, .sample: .sample, .fault: .fault, .request: .admit,
+    ]
+    /// Events waiting for the writer thread (the node's loop only appends here).
+    private var buffered: [NodeTraceEvent] = []
+    private let bufferLock = NSLock()
+
+    /// Called on the node's loop: only buffers the event; `flushPending` (every second, on
+    /// another thread) writes and flushes.
     func record(_ e: NodeTraceEvent) {
-        lock.lock(); defer { lock.unlock() }
-        let kinds: [NodeTraceEvent.Kind: TraceEventKind] = [.queueWait: .queueWait, .compute: .decode, .send: .send,
-                                                            .receive: .receive, .sample: .sample, .fault: .fault, .request: .admit]
-        guard var kind = kinds[e.kind] else { return }
-        if e.kind == .compute && e.detail.hasPrefix("prefill") { kind = .prefill }
-        if e.kind == .request && e.detail.hasPrefix("finished") { kind = .finish }
-        do {
-            try writer.record(TraceEvent(startNs: Int64(e.start), endNs: Int64(e.end), node: try index(of: e.node), kind: kind,
-                                         request: e.request.map(Self.requestNumber) ?? -1, tokenIndex: Int64(e.position ?? -1),
-                                         bytes: Int64(e.bytes),
-                                         layerFirst: e.layers.map { Int32($0.lowerBound) } ?? -1,
-                                         layerLast: e.layers.map { Int32($0.upperBound - 1) } ?? -1,
-                                         peer: try e.peer.map(index(of:)) ?? -1))
-            pending += 1
-            if pending >= flushEvery || Date().timeIntervalSince(lastFlush) >= flushSeconds { try flushLocked() }
-        } catch {
-            printTraceError(error)
-        }
+        bufferLock.lock()
+        buffered.append(e)
+        let full = buffered.count >= flushEvery
+        bufferLock.unlock()
+        if full { DispatchQueue.global().async { self.flushPending() } }
     }
 
-    private func flushLocked() throws {
-        try writer.flush()
-        pending = 0
-        lastFlush = Date()
+    private func writeBuffered() throws {
+        bufferLock.lock()
+        let events = buffered
+        buffered.removeAll(keepingCapacity: true)
+        bufferLock.unlock()
+        var rows: [TraceEvent] = []
+        rows.reserveCapacity(events.count)
+        for e in events {
+            guard var kind = Self.kinds[e.kind] else { continue }
+            if e.kind == .compute && e.detail.hasPrefix("prefill") { kind = .prefill }
+            if e.kind == .request && e.detail.hasPrefix("finished") { kind = .finish }
+            rows.append(TraceEvent(startNs: Int64(e.start), endNs: Int64(e.end), node: try index(of: e.node), kind: kind,
+                                   request: e.request.map(Self.requestNumber) ?? -1, tokenIndex: Int64(e.position ?? -1),
+                                   bytes: Int64(e.bytes),
+                                   layerFirst: e.layers.map { Int32($0.lowerBound) } ?? -1,
+                                   layerLast: e.layers.map { Int32($0.upperBound - 1) } ?? -1,
+                                   peer: try e.peer.map(index(of:)) ?? -1))
+        }
+        try writer.record(contentsOf: rows)
+        pending += rows.count
     }
 
     /// Writes a request's captured hidden states (`/activations/<request>/<layer>`).
@@ -88,17 +98,28 @@ final class LiveTraceRecorder: @unchecked Sendable {
         }
     }
 
-    /// Flushes events recorded since the last flush (called every second by a timer, so an idle
-    /// node's last events reach the file too).
+    /// Writes buffered events and flushes the file (every second from a timer, so an idle
+    /// node's last events reach the file too, and whenever the buffer fills).
     func flushPending() {
         lock.lock(); defer { lock.unlock() }
-        guard pending > 0 else { return }
-        do { try flushLocked() } catch { printTraceError(error) }
+        do {
+            try writeBuffered()
+            guard pending > 0 else { return }
+            try flushLocked()
+        } catch { printTraceError(error) }
+    }
+
+    private func flushLocked() throws {
+        try writer.flush()
+        pending = 0
     }
 
     func close() {
         lock.lock(); defer { lock.unlock() }
-        do { try writer.close() } catch { printTraceError(error) }
+        do {
+            try writeBuffered()
+            try writer.close()
+        } catch { printTraceError(error) }
     }
 
     private func printTraceError(_ error: Error) {
