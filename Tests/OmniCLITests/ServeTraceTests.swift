@@ -84,4 +84,37 @@ import Glibc
         let problem = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(check.terminationStatus == 0, "merged trace check failed: \(problem)")
     }
+
+    @Test func aSigkilledNodeLeavesAReadableTrace() throws {
+        let cluster = try ServeCluster()
+        defer { cluster.stopAll() }
+        let file = cluster.directory.appendingPathComponent("solo.h5").path
+        try cluster.start("solo", ["--discovery", "none", "--trace", file])
+        let ready = try #require(cluster["solo"].ready(), "node did not start:\n\(cluster.logs())")
+        let reference = try ServeGreedyReference.load()
+        let r = try ServeCluster.request(port: ready.clientPort, prompt: reference.input, maxTokens: reference.output.count)
+        #expect(r.json["token_ids"] as? [Int] == reference.output, "\(r.json) \(r.stderr)")
+        Thread.sleep(forTimeInterval: 1.6)   // one flush of the recorder's timer
+        cluster["solo"].kill(SIGKILL)
+        #expect(cluster["solo"].waitForExit(timeout: 10))
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "-c", """
+            import h5py, sys
+            f = h5py.File(sys.argv[1], "r")
+            e = f["events"]
+            names = [n.decode() if isinstance(n, bytes) else n for n in e.attrs["kind_names"]]
+            kinds = {names[k] for k in set(e["kind"].tolist())}
+            assert {"prefill", "decode"} <= kinds, kinds
+            decodes = sum(1 for k in e["kind"] if names[k] == "decode")
+            assert decodes >= int(sys.argv[2]) - 1, decodes
+            print(e.shape[0])
+            """, file, "\(reference.output.count)"]
+        let err = Pipe()
+        check.standardError = err
+        check.standardOutput = FileHandle.nullDevice
+        try check.run()
+        check.waitUntilExit()
+        #expect(check.terminationStatus == 0, "h5py could not read the killed node's trace: \(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
+    }
 }
