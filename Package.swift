@@ -31,12 +31,14 @@ let package = Package(
         .target(name: "OmniEngine", dependencies: ["OmniKernels", "OmniTokenizer", "OmniJinja"]),
         .target(name: "OmniCommandLine"),
         .target(name: "OmniSim", dependencies: ["OmniEngine", "OmniHDF5"]),
-        .target(name: "OmniBench", dependencies: ["OmniEngine", "OmniSim"]),
+        .target(name: "OmniBench", dependencies: ["OmniEngine", "OmniSim", "OmniTrace"]),
         .target(name: "OmniHDF5", dependencies: ["CHDF5"]),
         .target(name: "OmniAPI", dependencies: ["OmniEngine"]),
+        // Live traces and activation files in the HDF5 schema (omni serve, omni generate, omni-bench).
+        .target(name: "OmniTrace", dependencies: ["OmniEngine", "OmniHDF5"]),
 
         // Command-line tools.
-        .executableTarget(name: "OmniCLI", dependencies: ["OmniEngine", "OmniCommandLine", "OmniHDF5", "OmniAPI"]),
+        .executableTarget(name: "OmniCLI", dependencies: ["OmniEngine", "OmniCommandLine", "OmniTrace", "OmniAPI"]),
         .executableTarget(name: "OmniSimCLI", dependencies: ["OmniSim", "OmniCommandLine"]),
         .executableTarget(name: "OmniBenchCLI", dependencies: ["OmniBench", "OmniCommandLine", "OmniHDF5"]),
 
@@ -46,6 +48,7 @@ let package = Package(
         .testTarget(name: "OmniJinjaTests", dependencies: ["OmniJinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OmniEngineTests", dependencies: ["OmniEngine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OmniCommandLineTests", dependencies: ["OmniCommandLine"]),
+        .testTarget(name: "OmniTraceTests", dependencies: ["OmniTrace"]),
         // Runs the built executables as processes (they are built by `swift build --build-tests`).
         .testTarget(name: "OmniCLITests", dependencies: []),
         .testTarget(name: "OmniSimTests", dependencies: ["OmniSim"]),

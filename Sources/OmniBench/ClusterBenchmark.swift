@@ -1,5 +1,6 @@
 import Foundation
 import OmniEngine
+import OmniTrace
 
 /// What the live transport adds to each decoded token: the same greedy request decoded by one
 /// node alone and by a ring of `nodes` nodes on loopback sockets (all in this process, real
@@ -116,4 +117,50 @@ public enum ClusterBenchmark {
                                       clusterSecondsPerToken: many, hopsPerToken: hops,
                                       addedSecondsPerHop: hops > 0 ? (many - one) / Double(hops) : 0)
     }
+}
+
+/// What `omni serve --trace` costs a node: decode tokens/s of one node with and without its
+/// HDF5 trace recorder (alternating runs, medians).
+public struct LiveTraceOverhead: Sendable {
+    public var plainTokensPerSecond: Double
+    public var tracedTokensPerSecond: Double
+    public var traceEvents: Int
+    /// Fraction of decode speed lost to tracing (negative: within noise).
+    public var overhead: Double { 1 - tracedTokensPerSecond / plainTokensPerSecond }
+}
+
+extension ClusterBenchmark {
+    public static func traceOverhead(modelDirectory: URL, decodeTokens: Int, repeats: Int, scratch: URL) throws -> LiveTraceOverhead {
+        let checkpoint = try Checkpoint(directory: modelDirectory)
+        let prompt = (0..<16).map { ($0 * 7 + 3) % checkpoint.config.vocabSize }
+        let runtime = try makeRuntimes(count: 1, checkpoint: checkpoint, modelName: modelDirectory.lastPathComponent, peersFile: nil)[0]
+        let file = scratch.appendingPathComponent("trace-overhead-\(UUID().uuidString).h5")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let recorder = try LiveTraceRecorder(path: file.path, node: runtime.id, profile: runtime.settings.node.profile,
+                                             command: "omni-bench cluster --trace-overhead", monotonicNow: runtime.now())
+        let counter = EventCounter()
+        let flusher = DispatchSource.makeTimerSource(queue: .global())
+        flusher.schedule(deadline: .now() + 1, repeating: 1)
+        flusher.setEventHandler { recorder.flushPending() }
+        flusher.resume()
+        defer { flusher.cancel(); recorder.close() }
+        try runtime.start()
+        defer { runtime.stop() }
+        var plain: [Double] = [], traced: [Double] = []
+        for _ in 0..<max(1, repeats) {
+            runtime.onTrace = nil
+            plain.append(1 / (try secondsPerToken(runtime, prompt: prompt, decodeTokens: decodeTokens, repeats: 1)))
+            runtime.onTrace = { counter.add(); recorder.record($0) }
+            traced.append(1 / (try secondsPerToken(runtime, prompt: prompt, decodeTokens: decodeTokens, repeats: 1)))
+        }
+        return LiveTraceOverhead(plainTokensPerSecond: median(plain), tracedTokensPerSecond: median(traced), traceEvents: counter.count)
+    }
+}
+
+/// Counts trace events across threads.
+final class EventCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func add() { lock.lock(); value += 1; lock.unlock() }
+    var count: Int { lock.lock(); defer { lock.unlock() }; return value }
 }

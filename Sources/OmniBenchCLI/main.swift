@@ -72,6 +72,7 @@ let clusterSpec = CommandSpec(name: "omni-bench cluster", summary: "Decode speed
     OptionSpec("nodes", value: "N", help: "Largest ring to measure.", default: "3"),
     OptionSpec("decode-tokens", value: "N", help: "Tokens decoded per run.", default: "32"),
     OptionSpec("repeats", value: "N", help: "Runs; medians are reported.", default: "3"),
+    OptionSpec("trace-overhead", help: "Instead: one node's decode tokens/s with and without its HDF5 trace recorder (omni serve --trace)."),
 ])
 
 let mergeSpec = CommandSpec(name: "omni-bench merge-traces", summary: "Merge per-node traces (omni serve --trace) into one file of the same schema.", options: [
@@ -214,6 +215,13 @@ do {
         let maxNodes = try args.int("nodes", range: 1...8) ?? 3
         let decode = try args.int("decode-tokens", range: 2...100_000) ?? 32
         let repeats = try args.int("repeats", range: 1...100) ?? 3
+        if args.flag("trace-overhead") {
+            let r = try ClusterBenchmark.traceOverhead(modelDirectory: URL(fileURLWithPath: model), decodeTokens: decode, repeats: repeats,
+                                                       scratch: FileManager.default.temporaryDirectory)
+            print(String(format: "omni serve --trace: %.1f tok/s traced vs %.1f tok/s plain (medians of %d alternating runs): %.2f%% slower, %d events recorded",
+                         r.tracedTokensPerSecond, r.plainTokensPerSecond, repeats, r.overhead * 100, r.traceEvents))
+            break
+        }
         for n in 2...max(2, maxNodes) {
             let r = try ClusterBenchmark.run(modelDirectory: URL(fileURLWithPath: model), nodes: n, promptTokens: 16,
                                              decodeTokens: decode, repeats: repeats, log: log)

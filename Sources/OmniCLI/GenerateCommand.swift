@@ -1,6 +1,7 @@
 import Foundation
 import OmniCommandLine
 import OmniEngine
+import OmniTrace
 
 /// `omni generate`: one prompt, one model, this machine; streams text or prints JSON.
 enum GenerateCommand {

@@ -2,6 +2,7 @@ import Foundation
 import OmniAPI
 import OmniCommandLine
 import OmniEngine
+import OmniTrace
 
 /// `omni serve`: run this machine as one node of a cluster. Nodes find each other (UDP
 /// broadcast, a peers file, or not at all), agree on who holds which layers, and any node

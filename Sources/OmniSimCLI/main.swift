@@ -29,6 +29,7 @@ do {
     let run = try ExperimentRunner.run(experiment, progress: quiet ? nil : { printError("  \($0)") }, traceDirectory: out)
     let files = try ExperimentRunner.write(run, experiment: experiment, to: out)
     let wall = (ContinuousClock.now - start).seconds
+    for warning in run.warnings { printError("warning: \(warning)") }
     print(ComparisonTable.render(results: run.results))
     if experiment.checkTokens {
         print("token check: \(run.tokensChecked) requests compared with omni generate, \(run.tokenMismatches.count) mismatches")

@@ -50,7 +50,11 @@ public final class LiveNodeRuntime: @unchecked Sendable {
         let numbers = RequestNumbering()
         executor.activationRecorder = recorder
         executor.requestNumber = { numbers.number(for: $0) }
-        executor.onRelease = { [executor] request in
+        let warned = EventFlag()
+        executor.onRelease = { [executor, log] request in
+            if recorder.truncated && warned.setOnce() {
+                log("warning: activation capture reached its \(spec.maxBytes)-byte cap (--capture-activations max=…); later states are not kept")
+            }
             guard let n = numbers.existing(request) else { return }
             let captured = recorder.take(request: n)
             if !captured.isEmpty { onActivations(request, captured, executor.loadedLayerRanges.first) }
@@ -293,5 +297,18 @@ final class RequestNumbering: @unchecked Sendable {
     func existing(_ request: RequestID) -> Int? {
         lock.lock(); defer { lock.unlock() }
         return numbers[request]
+    }
+}
+
+/// A flag that is set once, from any thread.
+final class EventFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var set = false
+    /// True the first time only.
+    func setOnce() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        if set { return false }
+        set = true
+        return true
     }
 }

@@ -42,6 +42,8 @@ public struct SimulationOutcome: Sendable {
     public var peakKVBytes: [NodeID: Int]
     /// Hidden states captured at the layers asked for, by arrival index.
     public var activations: [CapturedActivation] = []
+    /// The capture's size cap stopped it.
+    public var activationsTruncated = false
 }
 
 /// Runs OMNI's real `Node` state machines inside a simulated network of simulated devices.
@@ -173,7 +175,8 @@ public final class ClusterSimulation {
                                  spans: spans, busySeconds: busySeconds, logs: logs,
                                  simulatedSeconds: Self.seconds(lastActivity > formationTime ? lastActivity - formationTime : 0),
                                  formationSeconds: Self.seconds(formationTime), eventsProcessed: events, peakKVBytes: peakKV,
-                                 activations: activationRecorder?.activations ?? [])
+                                 activations: activationRecorder?.activations ?? [],
+                                 activationsTruncated: activationRecorder?.truncated ?? false)
     }
 
     /// Tells a node every link of the simulated network, as measurements gossiped between live

@@ -13,6 +13,8 @@ public struct ExperimentRun {
     /// With `check_tokens`: requests compared with a single-device run, and the mismatches.
     public var tokensChecked: Int = 0
     public var tokenMismatches: [String] = []
+    /// Problems the researcher should see even with --quiet.
+    public var warnings: [String] = []
     /// HDF5 traces already written while the run went on (with `traceDirectory`).
     public var traceFiles: [URL] = []
 }
@@ -68,6 +70,9 @@ public enum ExperimentRunner {
             run.events += outcome.eventsProcessed
             run.simulatedSeconds += outcome.simulatedSeconds
             run.outcomes[label] = outcome
+            if outcome.activationsTruncated, let spec = e.outputs.captureActivations {
+                run.warnings.append("\(label): activation capture stopped at its \(spec.maxBytes)-byte cap (outputs.capture_activations max=…); the trace holds what fit")
+            }
             traceWriter?.write(outcome, strategy: label)
             let predicted = try? costModel.timePerOutputToken(placement, model: e.model, dtypeBytes: e.weightBytes, topology: topology,
                                                               contextLength: contextForPrediction(e))

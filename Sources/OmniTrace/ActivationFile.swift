@@ -1,12 +1,11 @@
 import Foundation
-import OmniCommandLine
 import OmniEngine
 import OmniHDF5
 
 /// Writes captured activations into an HDF5 file of OMNI's trace schema
 /// (`/activations/<request>/<layer>` with positions, dtype and shard attributes).
-enum ActivationFile {
-    static func write(_ recorder: ActivationRecorder, to path: String, command: String, layers: Range<Int>,
+public enum ActivationFile {
+    public static func write(_ recorder: ActivationRecorder, to path: String, command: String, layers: Range<Int>,
                       promptTokens: Int, outputTokens: Int) throws {
         try? FileManager.default.removeItem(atPath: path)
         let run = TraceRunInfo(omniVersion: OmniVersion.string, runKind: .live, command: command,

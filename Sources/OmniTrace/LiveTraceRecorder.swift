@@ -8,7 +8,7 @@ import OmniHDF5
 /// leaves a readable file with
 /// everything up to the last flush. `start_time_unix_ns` lets `omni-bench merge-traces` align
 /// the files of several nodes.
-final class LiveTraceRecorder: @unchecked Sendable {
+public final class LiveTraceRecorder: @unchecked Sendable {
     private let writer: TraceFileWriter
     private let lock = NSLock()
     private var nodeIndex: [NodeID: Int32] = [:]
@@ -17,7 +17,7 @@ final class LiveTraceRecorder: @unchecked Sendable {
 
     /// `monotonicNow` is the node clock's reading now, so the file's start time is the wall-clock
     /// time of the node clock's zero.
-    init(path: String, node: NodeID, profile: DeviceProfile, command: String, monotonicNow: UInt64,
+    public init(path: String, node: NodeID, profile: DeviceProfile, command: String, monotonicNow: UInt64,
          flushEvery: Int = 4096) throws {
         try? FileManager.default.removeItem(atPath: path)
         let run = TraceRunInfo(omniVersion: OmniVersion.string, runKind: .live, command: command,
@@ -30,7 +30,7 @@ final class LiveTraceRecorder: @unchecked Sendable {
     }
 
     /// The same request id on every node's file: a hash of the origin and its sequence number.
-    static func requestNumber(_ r: RequestID) -> Int64 {
+    public static func requestNumber(_ r: RequestID) -> Int64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in r.origin.description.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return Int64(bitPattern: (h & 0x7FFF_FFFF_FFF0_0000) | (r.sequence & 0xF_FFFF))
@@ -53,7 +53,7 @@ final class LiveTraceRecorder: @unchecked Sendable {
 
     /// Called on the node's loop: only buffers the event; `flushPending` (every second, on
     /// another thread) writes and flushes.
-    func record(_ e: NodeTraceEvent) {
+    public func record(_ e: NodeTraceEvent) {
         bufferLock.lock()
         buffered.append(e)
         let full = buffered.count >= flushEvery
@@ -84,7 +84,7 @@ final class LiveTraceRecorder: @unchecked Sendable {
     }
 
     /// Writes a request's captured hidden states (`/activations/<request>/<layer>`).
-    func record(activations: [CapturedActivation], request: RequestID, shard: Range<Int>?) {
+    public func record(activations: [CapturedActivation], request: RequestID, shard: Range<Int>?) {
         lock.lock(); defer { lock.unlock() }
         do {
             for a in activations {
@@ -100,7 +100,7 @@ final class LiveTraceRecorder: @unchecked Sendable {
 
     /// Writes buffered events and flushes the file (every second from a timer, so an idle
     /// node's last events reach the file too, and whenever the buffer fills).
-    func flushPending() {
+    public func flushPending() {
         lock.lock(); defer { lock.unlock() }
         do {
             try writeBuffered()
@@ -114,7 +114,7 @@ final class LiveTraceRecorder: @unchecked Sendable {
         pending = 0
     }
 
-    func close() {
+    public func close() {
         lock.lock(); defer { lock.unlock() }
         do {
             try writeBuffered()
