@@ -127,8 +127,31 @@ def main():
         model=model, messages=messages, temperature=5), param="temperature")
     expect_error("n=2", openai.BadRequestError, lambda: client.chat.completions.create(
         model=model, messages=messages, n=2), param="n")
-    expect_error("logprobs", openai.BadRequestError, lambda: client.chat.completions.create(
-        model=model, messages=messages, logprobs=True), param="logprobs")
+    expect_error("top_logprobs range", openai.BadRequestError, lambda: client.chat.completions.create(
+        model=model, messages=messages, logprobs=True, top_logprobs=30), param="top_logprobs")
+
+    # Log-probabilities: per token, normalised, the chosen token among or below its alternatives.
+    lp = client.chat.completions.create(model=model, messages=messages, max_tokens=6, temperature=0,
+                                        logprobs=True, top_logprobs=3)
+    content = lp.choices[0].logprobs.content if lp.choices[0].logprobs else []
+    check("chat logprobs per token", len(content) == lp.usage.completion_tokens, f"{len(content)} vs {lp.usage.completion_tokens}")
+    check("chat logprobs valid", all(c.logprob <= 0 and len(c.top_logprobs) == 3 for c in content), str(content[:1]))
+    check("greedy token is the top one", all(abs(c.logprob - c.top_logprobs[0].logprob) < 1e-9 for c in content), str(content[:1]))
+    # Tokens that split a UTF-8 character show U+FFFD alone (as OpenAI's do); whole ones match the text.
+    joined = "".join(c.token for c in content)
+    check("logprob text matches", "\ufffd" in joined or joined == lp.choices[0].message.content,
+          f"{joined!r} vs {lp.choices[0].message.content!r}")
+    streamed = []
+    for chunk in client.chat.completions.create(model=model, messages=messages, max_tokens=6, temperature=0,
+                                                logprobs=True, top_logprobs=2, stream=True):
+        if chunk.choices and chunk.choices[0].logprobs and chunk.choices[0].logprobs.content:
+            streamed += chunk.choices[0].logprobs.content
+    check("streamed logprobs", [c.logprob for c in streamed][:len(content)] == [c.logprob for c in content][:len(streamed)] and len(streamed) == len(content),
+          f"{len(streamed)} vs {len(content)}")
+    comp = client.completions.create(model=model, prompt="The king", max_tokens=5, temperature=0, logprobs=2)
+    clp = comp.choices[0].logprobs
+    check("completion logprobs", clp is not None and len(clp.tokens) == len(clp.token_logprobs) == len(clp.top_logprobs) == comp.usage.completion_tokens
+          and all(len(t) <= 2 for t in clp.top_logprobs) and clp.text_offset[0] == 0, str(clp))
     expect_error("empty messages", openai.BadRequestError, lambda: client.chat.completions.create(
         model=model, messages=[]), param="messages")
     expect_error("unknown model", openai.NotFoundError, lambda: client.chat.completions.create(

@@ -69,15 +69,26 @@ public struct CompletionParameters: Sendable, Equatable {
         if let seed = try fields.int("seed") { sampling.seed = UInt64(bitPattern: Int64(seed)) } else { sampling.seed = randomSeed }
         ignoreEOS = try fields.bool("ignore_eos") ?? false
         stop = try Self.stops(body["stop"])
-        // Log probabilities are not carried by the backend yet: say so rather than ignore them.
-        switch body["logprobs"] {
-        case nil, .null?, .bool(false)?: break
-        case .int(0)? where kind == .text: break
-        case .bool(true)?, .int?: throw APIError.badRequest("'logprobs' is not supported yet.", param: "logprobs")
-        case let other?: throw APIError.badRequest("'logprobs' must be a \(kind == .chat ? "boolean" : "integer"), got \(other.brief).", param: "logprobs")
-        }
-        if let top = body["top_logprobs"], top != .null {
-            throw APIError.badRequest("'top_logprobs' is not supported yet.", param: "top_logprobs")
+        // Chat: `logprobs: true` plus `top_logprobs` 0...20; completions: `logprobs` 0...5.
+        switch (kind, body["logprobs"]) {
+        case (_, nil), (_, .null?), (.chat, .bool(false)?):
+            if let top = body["top_logprobs"], top != .null {
+                throw APIError.badRequest("'top_logprobs' needs 'logprobs': true.", param: "top_logprobs")
+            }
+        case (.chat, .bool(true)?):
+            var top = 0
+            if let value = body["top_logprobs"], value != .null {
+                guard let n = value.intValue, (0...20).contains(n) else {
+                    throw APIError.badRequest("'top_logprobs' must be an integer from 0 to 20, got \(value.brief).", param: "top_logprobs")
+                }
+                top = n
+            }
+            sampling.topLogprobs = top
+        case (.text, .int(let n)?):
+            guard (0...5).contains(n) else { throw APIError.badRequest("'logprobs' must be an integer from 0 to 5, got \(n).", param: "logprobs") }
+            sampling.topLogprobs = n
+        case (_, let other?):
+            throw APIError.badRequest("'logprobs' must be a \(kind == .chat ? "boolean" : "integer"), got \(other.brief).", param: "logprobs")
         }
         if let tools = body["tools"], let list = tools.arrayValue, !list.isEmpty {
             throw APIError.badRequest("'tools' are not supported yet.", param: "tools")

@@ -1,5 +1,6 @@
 import Foundation
 import OmniEngine
+import OmniTokenizer
 
 
 /// One completion request in flight: turns the backend's token events into text (held back at
@@ -25,6 +26,12 @@ final class CompletionSession: @unchecked Sendable {
     private var streamStarted = false
     private var text = ""
     private var completionTokens = 0
+    private let tokenizer: Tokenizer
+    /// The last token reported (its log-probabilities follow it).
+    private var lastToken = 0
+    /// Log-probabilities not yet written (streaming) / all of them (one response).
+    private var pendingLogprobs: [(token: Int, logprobs: TokenLogprobs)] = []
+    private var textOffset = 0
 
     init(parameters: CompletionParameters, identity: Identity, promptTokenCount: Int, model: LocalModel,
          writer: ResponseWriter, extraHeaders: [(String, String)]) {
@@ -34,6 +41,7 @@ final class CompletionSession: @unchecked Sendable {
         self.writer = writer
         self.extraHeaders = extraHeaders
         self.detokenizer = model.makeDetokenizer()
+        self.tokenizer = model.tokenizer
         self.matcher = StopStringMatcher(stops: parameters.stop)
     }
 
@@ -62,7 +70,10 @@ final class CompletionSession: @unchecked Sendable {
         guard !done else { lock.unlock(); return }
         var cancelBackend = false
         switch event {
+        case .logprobs(let lp):
+            pendingLogprobs.append((lastToken, lp))
         case .token(let id):
+            lastToken = id
             completionTokens += 1
             let piece = detokenizer.append(id)
             switch matcher.feed(piece) {
@@ -103,7 +114,7 @@ final class CompletionSession: @unchecked Sendable {
         guard parameters.stream else { text += s; return }
         startStreamIfNeeded()
         guard !s.isEmpty else { return }
-        writer.send(Self.event(chunk(content: s, finish: nil)))
+        writer.send(Self.event(chunk(content: s, finish: nil, logprobs: takeLogprobs())))
     }
 
     private func startStreamIfNeeded() {
@@ -119,7 +130,7 @@ final class CompletionSession: @unchecked Sendable {
         done = true
         if parameters.stream {
             startStreamIfNeeded()
-            writer.send(Self.event(chunk(content: parameters.kind == .chat ? nil : "", finish: reason)))
+            writer.send(Self.event(chunk(content: parameters.kind == .chat ? nil : "", finish: reason, logprobs: takeLogprobs())))
             if parameters.includeUsage {
                 writer.send(Self.event(usageChunk()))
             }
@@ -139,7 +150,41 @@ final class CompletionSession: @unchecked Sendable {
         [("id", .string(identity.id)), ("object", .string(object)), ("created", .int(identity.created)), ("model", .string(identity.model))]
     }
 
-    private func chunk(role: Bool = false, content: String?, finish: FinishReason?) -> JSONOut {
+    /// The pending log-probabilities in the shape of this endpoint (null when none were asked for).
+    private func takeLogprobs() -> JSONOut {
+        guard parameters.sampling.topLogprobs != nil else { return .null }
+        let entries = pendingLogprobs
+        pendingLogprobs.removeAll()
+        func piece(_ id: Int) -> String { tokenizer.decode([id]) }
+        func bytes(_ s: String) -> JSONOut { .array(Array(s.utf8).map { .int(Int($0)) }) }
+        switch parameters.kind {
+        case .chat:
+            return .object([("content", .array(entries.map { e in
+                let token = piece(e.token)
+                return .object([
+                    ("token", .string(token)), ("logprob", .double(e.logprobs.logprob)), ("bytes", bytes(token)),
+                    ("top_logprobs", .array(e.logprobs.top.map { alt in
+                        let t = piece(alt.id)
+                        return .object([("token", .string(t)), ("logprob", .double(alt.logprob)), ("bytes", bytes(t))])
+                    })),
+                ])
+            }))])
+        case .text:
+            var offsets: [JSONOut] = []
+            for e in entries {
+                offsets.append(.int(textOffset))
+                textOffset += piece(e.token).count
+            }
+            return .object([
+                ("tokens", .array(entries.map { .string(piece($0.token)) })),
+                ("token_logprobs", .array(entries.map { .double($0.logprobs.logprob) })),
+                ("top_logprobs", .array(entries.map { e in .object(e.logprobs.top.map { (piece($0.id), .double($0.logprob)) }) })),
+                ("text_offset", .array(offsets)),
+            ])
+        }
+    }
+
+    private func chunk(role: Bool = false, content: String?, finish: FinishReason?, logprobs: JSONOut = .null) -> JSONOut {
         let finishValue: JSONOut = finish.map { .string($0.rawValue) } ?? .null
         var fields: [(String, JSONOut)]
         switch parameters.kind {
@@ -148,10 +193,10 @@ final class CompletionSession: @unchecked Sendable {
             if role { delta.append(("role", .string("assistant"))) }
             if let content { delta.append(("content", .string(content))) }
             fields = header(object: "chat.completion.chunk")
-            fields.append(("choices", .array([.object([("index", .int(0)), ("delta", .object(delta)), ("logprobs", .null), ("finish_reason", finishValue)])])))
+            fields.append(("choices", .array([.object([("index", .int(0)), ("delta", .object(delta)), ("logprobs", logprobs), ("finish_reason", finishValue)])])))
         case .text:
             fields = header(object: "text_completion")
-            fields.append(("choices", .array([.object([("index", .int(0)), ("text", .string(content ?? "")), ("logprobs", .null), ("finish_reason", finishValue)])])))
+            fields.append(("choices", .array([.object([("index", .int(0)), ("text", .string(content ?? "")), ("logprobs", logprobs), ("finish_reason", finishValue)])])))
         }
         if parameters.includeUsage { fields.append(("usage", .null)) }
         return .object(fields)
@@ -172,11 +217,11 @@ final class CompletionSession: @unchecked Sendable {
             fields.append(("choices", .array([.object([
                 ("index", .int(0)),
                 ("message", .object([("role", .string("assistant")), ("content", .string(text))])),
-                ("logprobs", .null), ("finish_reason", .string(reason.rawValue)),
+                ("logprobs", takeLogprobs()), ("finish_reason", .string(reason.rawValue)),
             ])])))
         case .text:
             fields = header(object: "text_completion")
-            fields.append(("choices", .array([.object([("index", .int(0)), ("text", .string(text)), ("logprobs", .null),
+            fields.append(("choices", .array([.object([("index", .int(0)), ("text", .string(text)), ("logprobs", takeLogprobs()),
                                                        ("finish_reason", .string(reason.rawValue))])])))
         }
         fields.append(("usage", usage))

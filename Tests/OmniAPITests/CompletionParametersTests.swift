@@ -49,8 +49,9 @@ import Testing
         (#"{"model":"m","messages":[{"role":"user","content":"x"}],"stream":"yes"}"#, "stream"),
         (#"{"model":"m","messages":[{"role":"user","content":"x"}],"stream_options":{"include_usage":1}}"#, "stream_options.include_usage"),
         (#"{"model":"m","messages":[{"role":"user","content":"x"}],"stop":[1]}"#, "stop"),
-        (#"{"model":"m","messages":[{"role":"user","content":"x"}],"logprobs":true}"#, "logprobs"),
+        (#"{"model":"m","messages":[{"role":"user","content":"x"}],"logprobs":1}"#, "logprobs"),
         (#"{"model":"m","messages":[{"role":"user","content":"x"}],"top_logprobs":2}"#, "top_logprobs"),
+        (#"{"model":"m","messages":[{"role":"user","content":"x"}],"logprobs":true,"top_logprobs":21}"#, "top_logprobs"),
         (#"{"model":"m","messages":[{"role":"user","content":"x"}],"presence_penalty":9}"#, "presence_penalty"),
         (#"{"model":"m","messages":[{"role":"user","content":"x"}],"top_k":-1}"#, "top_k"),
     ])
@@ -62,7 +63,8 @@ import Testing
         #expect(param(#"{"model":"m"}"#, .text) == "prompt")
         #expect(param(#"{"model":"m","prompt":["a","b"]}"#, .text) == "prompt")
         #expect(param(#"{"model":"m","prompt":"a","echo":true}"#, .text) == "echo")
-        #expect(param(#"{"model":"m","prompt":"a","logprobs":2}"#, .text) == "logprobs")
+        #expect(param(#"{"model":"m","prompt":"a","logprobs":6}"#, .text) == "logprobs")
+        #expect(param(#"{"model":"m","prompt":"a","logprobs":true}"#, .text) == "logprobs")
         #expect(param(#"[1,2]"#, .text) == "nil")
     }
 }

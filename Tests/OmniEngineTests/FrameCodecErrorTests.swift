@@ -166,7 +166,7 @@ import Testing
         var settings = ByteWriter()
         FrameCodec.write(Self.settings(), into: &settings)
         var bytes = settings.buffer
-        let eosIndex = 8 * 8 + 8 + 8 + 4  // sampling, max tokens, prompt length, empty stop list
+        let eosIndex = 9 * 8 + 8 + 8 + 4  // sampling (incl. top logprobs), max tokens, prompt length, empty stop list
         bytes[eosIndex] = 2
         let error = Self.decodeError(Self.frame(3, w.buffer + bytes))
         #expect(error == .malformed(field: "forward.settings.ignore_eos", offset: 12 + w.count + eosIndex, reason: "must be 0 or 1, got 2"))

@@ -22,11 +22,12 @@ import Testing
 
     @Test func tokenFrameHasTheDocumentedLayout() {
         let message = PeerMessage.token(TokenMessage(request: RequestID(origin: "ab", sequence: 0x0102), index: 3, token: 0x1_0000, finish: .length))
-        let expected: [UInt8] = [0x4F, 0x4D, 0x4E, 0x49, 1, 0, 4, 0, 29, 0, 0, 0,
+        let expected: [UInt8] = [0x4F, 0x4D, 0x4E, 0x49, 1, 0, 4, 0, 30, 0, 0, 0,
                                  2, 0, 0x61, 0x62, 0x02, 0x01, 0, 0, 0, 0, 0, 0,  // origin "ab", sequence u64
                                  3, 0, 0, 0, 0, 0, 0, 0,                          // index i64
                                  0, 0, 1, 0, 0, 0, 0, 0,                          // token i64
-                                 2]                                                // finish: length
+                                 2,                                                // finish: length
+                                 0]                                                // no log-probabilities
         #expect(FrameCodec.encode(message) == expected)
     }
 

@@ -53,10 +53,12 @@ enum FrameCodecSamples {
     }
 
     static func sampling(_ g: inout FrameCodecRNG) -> SamplingParameters {
-        SamplingParameters(temperature: .random(in: 0...2, using: &g), topK: Int.random(in: 0...100, using: &g),
-                           topP: .random(in: 0.01...1, using: &g), minP: .random(in: 0...1, using: &g),
-                           repetitionPenalty: .random(in: 0.5...2, using: &g), presencePenalty: .random(in: -2...2, using: &g),
-                           frequencyPenalty: .random(in: -2...2, using: &g), seed: g.next())
+        var p = SamplingParameters(temperature: .random(in: 0...2, using: &g), topK: Int.random(in: 0...100, using: &g),
+                                   topP: .random(in: 0.01...1, using: &g), minP: .random(in: 0...1, using: &g),
+                                   repetitionPenalty: .random(in: 0.5...2, using: &g), presencePenalty: .random(in: -2...2, using: &g),
+                                   frequencyPenalty: .random(in: -2...2, using: &g), seed: g.next())
+        p.topLogprobs = Bool.random(using: &g) ? Int.random(in: 0...20, using: &g) : nil
+        return p
     }
 
     static func ints(_ g: inout FrameCodecRNG, max: Int) -> [Int] {
@@ -86,8 +88,11 @@ enum FrameCodecSamples {
         case 2: return .forward(forward(&g))
         case 3:
             let finish: FinishReason? = [nil, .stop, .length].randomElement(using: &g)!
+            let logprobs: TokenLogprobs? = Bool.random(using: &g) ? nil : TokenLogprobs(
+                logprob: -.random(in: 0...30, using: &g),
+                top: (0..<Int.random(in: 0...20, using: &g)).map { _ in .init(id: Int.random(in: 0...200_000, using: &g), logprob: -.random(in: 0...30, using: &g)) })
             return .token(TokenMessage(request: request(&g), index: Int.random(in: 0...100_000, using: &g),
-                                       token: Int.random(in: 0...200_000, using: &g), finish: finish))
+                                       token: Int.random(in: 0...200_000, using: &g), finish: finish, logprobs: logprobs))
         case 4: return .release(request(&g))
         default: return .failed(request(&g), string(&g, maxLength: 60))
         }

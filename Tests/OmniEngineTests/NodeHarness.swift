@@ -11,6 +11,7 @@ final class NodeHarness {
     var pending: [(to: NodeID, event: NodeEvent)] = []
     var timers: [(node: NodeID, timer: NodeTimer, at: UInt64)] = []
     var delivered: [RequestID: [Int]] = [:]
+    var deliveredLogprobs: [RequestID: [TokenLogprobs]] = [:]
     var outcomes: [RequestID: RequestOutcome] = [:]
     var logs: [String] = []
     var dead: Set<NodeID> = []
@@ -54,8 +55,9 @@ final class NodeHarness {
                 timers.append((id, t, at))
             case .cancelTimer(let t):
                 timers.removeAll { $0.node == id && $0.timer == t }
-            case .deliverToken(let r, _, let token):
+            case .deliverToken(let r, _, let token, let logprobs):
                 delivered[r, default: []].append(token)
+                if let logprobs { deliveredLogprobs[r, default: []].append(logprobs) }
             case .finish(let r, let outcome):
                 outcomes[r] = outcome
             case .disconnect:

@@ -165,4 +165,28 @@ import Testing
         _ = a.handle(.linkMeasured(NodeID("a"), NodeID("b"), latencySeconds: -1, bandwidthBytesPerSecond: .nan), now: h.now)
         #expect(a.topology.version == version)
     }
+
+    @Test func logprobsTravelFromTheLastShardToTheOrigin() throws {
+        let h = try NodeHarness(ids: ["a", "b", "c"], checkpoint: checkpoint)
+        var r = request(1, origin: "b", maxTokens: 6)
+        r.sampling.topLogprobs = 3
+        h.submit(r, at: "b")
+        h.runUntilQuiet()
+        #expect(h.outcomes[r.id] == .completed(.length))
+        let got = try #require(h.deliveredLogprobs[r.id])
+        #expect(got.count == 6)
+        // The same figures as the single-device generator computes from its logits.
+        var expected: [TokenLogprobs] = []
+        let generator = try Generator(checkpoint: checkpoint)
+        _ = try generator.generate(GenerationRequest(promptTokens: prompt, maxTokens: 6, sampling: r.sampling, ignoreEOS: true),
+                                   onTokenLogprobs: { _, lp in expected.append(lp) })
+        #expect(got.count == expected.count)
+        for (a, b) in zip(got, expected) {
+            #expect(abs(a.logprob - b.logprob) < 1e-6)
+            #expect(a.top.map(\.id) == b.top.map(\.id))
+            #expect(a.top.count == 3 && a.logprob <= 0)
+        }
+        // Greedy: the chosen token is the most likely one.
+        for (lp, token) in zip(got, h.delivered[r.id] ?? []) { #expect(lp.top.first?.id == token) }
+    }
 }

@@ -96,6 +96,7 @@ public final class Generator: @unchecked Sendable {
                          onToken: ((Int) -> Void)? = nil,
                          onText: ((String) -> Bool)? = nil,
                          shouldContinue: (() -> Bool)? = nil,
+                         onTokenLogprobs: ((Int, TokenLogprobs) -> Void)? = nil,
                          observer: TransformerShard.Observer? = nil) throws -> GenerationResult {
         guard !request.promptTokens.isEmpty else { throw EngineError.emptyPrompt }
         guard request.maxTokens >= 0 else { throw EngineError.wrongInput("max tokens must be >= 0") }
@@ -135,6 +136,9 @@ public final class Generator: @unchecked Sendable {
             let token = logits.withUnsafeBufferPointer { sampler.sample($0) }
             sampler.observe(token)
             onToken?(token)
+            if let onTokenLogprobs, let n = request.sampling.topLogprobs {
+                onTokenLogprobs(token, logits.withUnsafeBufferPointer { TokenLogprobs(logits: $0, chosen: token, top: n) })
+            }
             if !request.ignoreEOS && request.stopTokenIds.contains(token) {
                 finish = .stop
                 break

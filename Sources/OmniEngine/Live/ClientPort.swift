@@ -145,6 +145,7 @@ public final class ClientPort: @unchecked Sendable {
                 var done = false
                 switch event {
                 case .token(let t): out = Self.line(["token": t])
+                case .logprobs(let lp): out = Self.line(["logprob": lp.logprob])
                 case .finished(let reason): out = Self.line(["finish": reason.rawValue]); done = true
                 case .failed(let failure):
                     out = Self.line(["error": failure.localizedDescription, "kind": Self.kind(failure)]); done = true

@@ -244,8 +244,13 @@ public final class LiveNodeRuntime: @unchecked Sendable {
             setTimer(timer, at: at)
         case .cancelTimer(let timer):
             timers.removeValue(forKey: timer)?.source.cancel()
-        case .deliverToken(let request, _, let token):
-            if let callback = clients[request] { delivery.async { callback(.token(token)) } }
+        case .deliverToken(let request, _, let token, let logprobs):
+            if let callback = clients[request] {
+                delivery.async {
+                    callback(.token(token))
+                    if let logprobs { callback(.logprobs(logprobs)) }
+                }
+            }
         case .finish(let request, let outcome):
             guard let callback = clients.removeValue(forKey: request) else { return }
             switch outcome {

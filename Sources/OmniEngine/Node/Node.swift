@@ -328,7 +328,7 @@ public final class Node {
             active[token.request]?.lastProgress = now
             let isStopToken = next.finish == .stop && !state.client.ignoreEOS && state.client.stopTokenIds.contains(next.token)
             if !isStopToken {
-                effects.append(.deliverToken(next.request, index: next.index, token: next.token))
+                effects.append(.deliverToken(next.request, index: next.index, token: next.token, logprobs: next.logprobs))
             }
             if let reason = next.finish {
                 complete(next.request, .completed(reason))
@@ -429,7 +429,7 @@ public final class Node {
             route(.forward(ForwardMessage(request: task.request, placement: placement, position: task.position,
                                           activation: .hidden(hidden), settings: settings)),
                   to: placement.shards[index + 1].node)
-        case .token(let token):
+        case .token(let token, let logprobs):
             let s = state.settings
             let nextPosition = task.position + task.input.positions
             let index = nextPosition - s.promptLength
@@ -440,7 +440,8 @@ public final class Node {
                 finish = .length
             }
             trace(.sample, request: task.request, start: now, end: now, detail: "token \(token) at \(index)")
-            route(.token(TokenMessage(request: task.request, index: index, token: token, finish: finish)), to: task.request.origin)
+            route(.token(TokenMessage(request: task.request, index: index, token: token, finish: finish, logprobs: logprobs)),
+                  to: task.request.origin)
             if finish == nil, let first = placement.shards.first {
                 var settings = s
                 settings.promptTokens = []

@@ -82,7 +82,7 @@ public enum NodeEffect: Sendable, Equatable {
     case setTimer(NodeTimer, at: UInt64)
     case cancelTimer(NodeTimer)
     /// A token for a client of this node (the origin).
-    case deliverToken(RequestID, index: Int, token: Int)
+    case deliverToken(RequestID, index: Int, token: Int, logprobs: TokenLogprobs? = nil)
     case finish(RequestID, RequestOutcome)
     /// Close the connection to a peer (declared dead or misbehaving).
     case disconnect(NodeID, reason: String)

@@ -88,11 +88,14 @@ public struct TokenMessage: Sendable, Equatable {
     public var token: Int
     /// Set on the last token of the request.
     public var finish: FinishReason?
+    /// The token's log-probabilities, when the request asked for them.
+    public var logprobs: TokenLogprobs?
 
-    public init(request: RequestID, index: Int, token: Int, finish: FinishReason?) {
+    public init(request: RequestID, index: Int, token: Int, finish: FinishReason?, logprobs: TokenLogprobs? = nil) {
         self.request = request
         self.index = index
         self.token = token
         self.finish = finish
+        self.logprobs = logprobs
     }
 }

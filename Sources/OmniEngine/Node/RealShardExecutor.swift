@@ -90,7 +90,10 @@ public final class RealShardExecutor: ShardExecutor {
                 let token = logits.withUnsafeBufferPointer { sampler.sample($0) }
                 sampler.observe(token)
                 state.sampler = sampler
-                return .token(token)
+                let logprobs = task.sampling.topLogprobs.map { n in
+                    logits.withUnsafeBufferPointer { TokenLogprobs(logits: $0, chosen: token, top: n) }
+                }
+                return .token(token, logprobs: logprobs)
             }
             return .hidden(HiddenStates(tokens: out.count, width: checkpoint.config.hiddenSize, values: out.hidden ?? []))
         } catch {

@@ -19,8 +19,8 @@ public struct ComputeTask: Sendable, Equatable {
 public enum ComputeOutput: Sendable, Equatable {
     /// Hidden states for the next shard.
     case hidden(HiddenStates)
-    /// The token sampled by the last shard.
-    case token(Int)
+    /// The token sampled by the last shard (with its log-probabilities when the request asked).
+    case token(Int, logprobs: TokenLogprobs? = nil)
     /// The device could not run the task (bad input, out of memory); the request fails.
     case failed(String)
 }

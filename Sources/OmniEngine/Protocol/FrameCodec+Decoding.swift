@@ -34,7 +34,23 @@ extension FrameCodec {
             case 2: finish = .length
             case let v: throw r.malformed("token.finish", "unknown finish reason \(v) (0 none, 1 stop, 2 length)", at: at)
             }
-            message = .token(TokenMessage(request: request, index: index, token: token, finish: finish))
+            var logprobs: TokenLogprobs? = nil
+            let flagAt = r.offset
+            switch try r.u8("token.logprobs") {
+            case 0: break
+            case 1:
+                let logprob = try r.f64("token.logprobs.logprob")
+                let countAt = r.offset
+                let count = try r.count("token.logprobs.top", elementSize: 16)
+                guard count <= 20 else { throw r.malformed("token.logprobs.top", "\(count) alternatives, at most 20", at: countAt) }
+                var top: [TokenLogprobs.Alternative] = []
+                for _ in 0..<count {
+                    top.append(.init(id: Int(try r.i64("token.logprobs.top.id")), logprob: try r.f64("token.logprobs.top.logprob")))
+                }
+                logprobs = TokenLogprobs(logprob: logprob, top: top)
+            case let v: throw r.malformed("token.logprobs", "flag \(v) is neither 0 nor 1", at: flagAt)
+            }
+            message = .token(TokenMessage(request: request, index: index, token: token, finish: finish, logprobs: logprobs))
         case .release:
             message = .release(try readRequest(&r, "release.request"))
         case .failed:
@@ -172,7 +188,7 @@ extension FrameCodec {
 
     static func readSettings(_ r: inout ByteReader) throws(FrameError) -> RequestSettings {
         let at = r.offset
-        let sampling = SamplingParameters(temperature: try r.f64("forward.settings.temperature"),
+        var sampling = SamplingParameters(temperature: try r.f64("forward.settings.temperature"),
                                           topK: Int(try r.i64("forward.settings.top_k")),
                                           topP: try r.f64("forward.settings.top_p"),
                                           minP: try r.f64("forward.settings.min_p"),
@@ -180,6 +196,8 @@ extension FrameCodec {
                                           presencePenalty: try r.f64("forward.settings.presence_penalty"),
                                           frequencyPenalty: try r.f64("forward.settings.frequency_penalty"),
                                           seed: try r.u64("forward.settings.seed"))
+        let top = try r.i64("forward.settings.top_logprobs")
+        sampling.topLogprobs = top == -1 ? nil : Int(clamping: top)
         do {
             try sampling.validate()
         } catch {

@@ -115,6 +115,17 @@ public enum FrameCodec {
             w.i64(Int64(t.index))
             w.i64(Int64(t.token))
             w.u8(finishCode(t.finish))
+            if let lp = t.logprobs {
+                w.u8(1)
+                w.f64(lp.logprob)
+                w.u32(lp.top.count, field: "token.logprobs.top")
+                for alt in lp.top {
+                    w.i64(Int64(alt.id))
+                    w.f64(alt.logprob)
+                }
+            } else {
+                w.u8(0)
+            }
         case .release(let request):
             write(request, into: &w)
         case .failed(let request, let reason):
@@ -208,6 +219,7 @@ public enum FrameCodec {
         w.f64(p.presencePenalty)
         w.f64(p.frequencyPenalty)
         w.u64(p.seed)
+        w.i64(Int64(p.topLogprobs ?? -1))
         w.i64(Int64(s.maxTokens))
         w.i64(Int64(s.promptLength))
         writeInts(s.stopTokenIds, field: "forward.settings.stop_token_ids", into: &w)

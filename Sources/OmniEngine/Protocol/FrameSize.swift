@@ -26,10 +26,10 @@ extension FrameCodec {
                 let carriesValues = !h.isPlaceholder || placeholdersAsValues
                 activation = 1 + 4 + 4 + 1 + (carriesValues ? h.tokens * h.width * hiddenDType.byteSize : 0)
             }
-            let settings = 8 * 8 + 8 + 8 + 4 + 8 * f.settings.stopTokenIds.count + 1 + 4 + 8 * f.settings.promptTokens.count
+            let settings = 9 * 8 + 8 + 8 + 4 + 8 * f.settings.stopTokenIds.count + 1 + 4 + 8 * f.settings.promptTokens.count
             payload = request(f.request) + placement + 8 + activation + settings
         case .token(let t):
-            payload = request(t.request) + 8 + 8 + 1
+            payload = request(t.request) + 8 + 8 + 1 + 1 + (t.logprobs.map { 8 + 4 + 16 * $0.top.count } ?? 0)
         case .release(let r):
             payload = request(r)
         case .failed(let r, let reason):

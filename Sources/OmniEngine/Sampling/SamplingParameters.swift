@@ -16,6 +16,9 @@ public struct SamplingParameters: Sendable, Equatable, Codable {
     public var frequencyPenalty: Double = 0
     /// Seed of the request's own random stream; same seed and inputs give the same tokens.
     public var seed: UInt64 = 0
+    /// Report log-probabilities: nil for none, n for the chosen token's and the n most likely
+    /// alternatives' (0...20).
+    public var topLogprobs: Int? = nil
 
     public init(temperature: Double = 0, topK: Int = 0, topP: Double = 1, minP: Double = 0,
                 repetitionPenalty: Double = 1, presencePenalty: Double = 0, frequencyPenalty: Double = 0,
@@ -42,6 +45,7 @@ public struct SamplingParameters: Sendable, Equatable, Codable {
         guard repetitionPenalty.isFinite, repetitionPenalty > 0 else { throw bad("repetition_penalty", "must be > 0, got \(repetitionPenalty)") }
         guard presencePenalty.isFinite, abs(presencePenalty) <= 2 else { throw bad("presence_penalty", "must be in [-2, 2], got \(presencePenalty)") }
         guard frequencyPenalty.isFinite, abs(frequencyPenalty) <= 2 else { throw bad("frequency_penalty", "must be in [-2, 2], got \(frequencyPenalty)") }
+        if let n = topLogprobs, !(0...20).contains(n) { throw bad("top_logprobs", "must be in [0, 20], got \(n)") }
     }
 }
 

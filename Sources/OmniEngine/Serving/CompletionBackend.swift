@@ -53,6 +53,8 @@ public enum CompletionFailure: Sendable, Equatable, LocalizedError {
 /// What a backend reports while it serves a request. Exactly one `finished` or `failed` ends it.
 public enum CompletionEvent: Sendable, Equatable {
     case token(Int)
+    /// Log-probabilities of the token just reported (only when the request asked for them).
+    case logprobs(TokenLogprobs)
     case finished(FinishReason)
     case failed(CompletionFailure)
 }

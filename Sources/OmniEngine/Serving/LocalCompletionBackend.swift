@@ -33,10 +33,12 @@ public final class LocalCompletionBackend: CompletionBackend, @unchecked Sendabl
                                       stopTokenIds: request.stopTokenIds, ignoreEOS: request.ignoreEOS)
             do {
                 // Tokens are reported as they are sampled; cancellation is checked after each.
+                let isStop = { (token: Int) in !request.ignoreEOS && request.stopTokenIds.contains(token) }
                 let result = try generator.generate(r, onToken: { token in
-                    if !request.ignoreEOS && request.stopTokenIds.contains(token) { return }
-                    onEvent(.token(token))
-                }, shouldContinue: { !handle.isCancelled })
+                    if !isStop(token) { onEvent(.token(token)) }
+                }, shouldContinue: { !handle.isCancelled }, onTokenLogprobs: { token, logprobs in
+                    if !isStop(token) { onEvent(.logprobs(logprobs)) }
+                })
                 if handle.isCancelled { onEvent(.failed(.cancelled)) } else { onEvent(.finished(result.finishReason)) }
             } catch let e as EngineError {
                 onEvent(.failed(.invalid(e.localizedDescription)))

@@ -292,7 +292,7 @@ public final class ClusterSimulation {
                 queue.schedule(.timer(id, timer, generation: g, incarnation: inc), at: max(at, now))
             case .cancelTimer(let timer):
                 timerGenerations[id, default: [:]][timer] = (timerGenerations[id]?[timer] ?? 0) + 1
-            case .deliverToken(let request, _, let token):
+            case .deliverToken(let request, _, let token, _):
                 let t = Self.seconds(now - formationTime)
                 records[request]?.tokens.append(token)
                 records[request]?.tokenTimes.append(t)
