@@ -83,7 +83,11 @@ enum FrameCodecSamples {
     /// One random message of the given kind (0 hello … 5 failed).
     static func message(kind: Int, _ g: inout FrameCodecRNG) -> PeerMessage {
         switch kind {
-        case 0: return .hello(NodeAnnouncement(node: nodeID(&g), profile: profile(&g), model: string(&g, maxLength: 30)))
+        case 0:
+            let links = (0..<Int.random(in: 0...4, using: &g)).map { _ in
+                LinkReport(peer: nodeID(&g), latencySeconds: .random(in: 0...1, using: &g), bandwidthBytesPerSecond: .random(in: 1...1e10, using: &g))
+            }
+            return .hello(NodeAnnouncement(node: nodeID(&g), profile: profile(&g), model: string(&g, maxLength: 30), links: links))
         case 1: return .heartbeat
         case 2: return .forward(forward(&g))
         case 3:

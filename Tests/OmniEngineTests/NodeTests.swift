@@ -189,4 +189,25 @@ import Testing
         // Greedy: the chosen token is the most likely one.
         for (lp, token) in zip(got, h.delivered[r.id] ?? []) { #expect(lp.top.first?.id == token) }
     }
+
+    @Test func measuredLinksAreGossipedSoViewsConverge() throws {
+        let h = try NodeHarness(ids: ["a", "b", "c"], checkpoint: checkpoint)
+        let (a, b, c) = (h.nodes[NodeID("a")]!, h.nodes[NodeID("b")]!, h.nodes[NodeID("c")]!)
+        // a measures its link to c; b measures its link to c.
+        h.apply(a.handle(.linkMeasured(NodeID("a"), NodeID("c"), latencySeconds: 0.004, bandwidthBytesPerSecond: 5e7), now: h.now), from: NodeID("a"))
+        h.apply(b.handle(.linkMeasured(NodeID("c"), NodeID("b"), latencySeconds: 0.0002, bandwidthBytesPerSecond: 1e9), now: h.now), from: NodeID("b"))
+        h.runUntilQuiet()
+        for node in [a, b, c] {
+            #expect(node.topology.link(between: NodeID("a"), and: NodeID("c"))?.latencySeconds == 0.004, "\(node.id)")
+            #expect(node.topology.link(between: NodeID("b"), and: NodeID("c"))?.bandwidthBytesPerSecond == 1e9, "\(node.id)")
+        }
+        #expect(a.topology.linkEntries == b.topology.linkEntries && b.topology.linkEntries == c.topology.linkEntries)
+        // A report names only the far end: the near end is always its sender, so a node can
+        // speak for its own links and no others.
+        let report = NodeAnnouncement(node: NodeID("c"), profile: c.configuration.profile, model: "llama",
+                                      links: [LinkReport(peer: NodeID("a"), latencySeconds: 0.009, bandwidthBytesPerSecond: 5e7)])
+        _ = a.handle(.message(from: NodeID("c"), .hello(report)), now: h.now)
+        #expect(a.topology.link(between: NodeID("a"), and: NodeID("c"))?.latencySeconds == 0.009)
+        #expect(!a.topology.linkEntries.contains { $0.a == NodeID("a") && $0.b == NodeID("b") })
+    }
 }

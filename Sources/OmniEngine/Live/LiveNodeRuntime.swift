@@ -39,6 +39,10 @@ public final class LiveNodeRuntime: @unchecked Sendable {
     private var nextSequence: UInt64
 
     /// `log` receives one line per event worth telling the operator (no prefix added).
+    /// Link figures measured by the transport, per peer (touched on the node loop only).
+    private var measuredLatency: [NodeID: Double] = [:]
+    private var measuredBandwidth: [NodeID: Double] = [:]
+
     /// Receives every trace event of the node (on the node's loop; keep it fast).
     public var onTrace: ((NodeTraceEvent) -> Void)?
 
@@ -211,10 +215,16 @@ public final class LiveNodeRuntime: @unchecked Sendable {
             case .peerDown(let peer, let reason): self.handle(.peerDisconnected(peer, reason: reason))
             case .message(let peer, let message): self.handle(.message(from: peer, message))
             case .roundTrip(let peer, let seconds):
-                // Latency is half the connect round trip; bandwidth is not probed (the node's
-                // default link figure stands in until it is).
-                self.handle(.linkMeasured(self.id, peer, latencySeconds: seconds / 2,
-                                          bandwidthBytesPerSecond: LinkProfile.gigabitEthernet.bandwidthBytesPerSecond))
+                // Latency is half the connect round trip; the bandwidth comes from large frames
+                // later (the default link figure stands in until then).
+                let bandwidth = self.measuredBandwidth[peer] ?? LinkProfile.gigabitEthernet.bandwidthBytesPerSecond
+                self.measuredLatency[peer] = seconds / 2
+                self.handle(.linkMeasured(self.id, peer, latencySeconds: seconds / 2, bandwidthBytesPerSecond: bandwidth))
+            case .bandwidth(let peer, let rate):
+                // Smoothed over samples; latency from the connect (or 0 until measured).
+                let smoothed = self.measuredBandwidth[peer].map { 0.7 * $0 + 0.3 * rate } ?? rate
+                self.measuredBandwidth[peer] = smoothed
+                self.handle(.linkMeasured(self.id, peer, latencySeconds: self.measuredLatency[peer] ?? 0, bandwidthBytesPerSecond: smoothed))
             }
         }
     }

@@ -21,6 +21,8 @@ enum TransportEvent: Sendable {
     case message(NodeID, PeerMessage)
     /// A round-trip time measured on a new outgoing connection (the TCP connect).
     case roundTrip(NodeID, seconds: Double)
+    /// Receive rate of a large frame from the peer (bytes per second while it streamed in).
+    case bandwidth(NodeID, bytesPerSecond: Double)
 }
 
 /// TCP connections between nodes: a listener, dialing of advertised peers with backoff, the
@@ -341,6 +343,8 @@ final class PeerTransport: @unchecked Sendable {
     private func readLoop(_ connection: PeerConnection, peer: NodeID) -> String {
         var decoder = FrameDecoder(maxFrameBytes: settings.maxFrameBytes, authenticator: settings.authenticator)
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        // When the bytes of the frame being read started to arrive (for bandwidth samples).
+        var frameStarted = Self.monotonicNow()
         while true {
             let n: Int
             do {
@@ -349,9 +353,19 @@ final class PeerTransport: @unchecked Sendable {
                 return connection.closeReason ?? "connection lost: \(error.localizedDescription)"
             }
             if n == 0 { return connection.closeReason ?? "connection closed by the peer" }
+            let arrived = Self.monotonicNow()
+            if decoder.bufferedByteCount == 0 { frameStarted = arrived }
             decoder.append(buffer[0..<n])
             do {
+                var consumed = decoder.bytesConsumed
                 while let message = try decoder.next() {
+                    let size = decoder.bytesConsumed - consumed
+                    consumed = decoder.bytesConsumed
+                    // Frames of 256 KiB and more take long enough on the wire to time.
+                    if size >= 256 * 1024, arrived > frameStarted {
+                        deliver(.bandwidth(peer, bytesPerSecond: Double(size) / (Double(arrived - frameStarted) / 1e9)))
+                    }
+                    frameStarted = arrived
                     deliver(.message(peer, message))
                 }
             } catch {

@@ -113,7 +113,10 @@ public final class Node {
         case .peerDisconnected(let peer, let reason):
             lose(peer, reason: reason)
         case .linkMeasured(let a, let b, let latency, let bandwidth):
-            measure(a, b, latency: latency, bandwidth: bandwidth)
+            // A change to one of this node's own links is gossiped to every peer in a new hello.
+            if measure(a, b, latency: latency, bandwidth: bandwidth), a == id || b == id {
+                for peer in peers.keys.sorted() { send(.hello(announcement), to: peer) }
+            }
         case .message(let from, let message):
             receive(message, from: from)
         case .timerFired(let timer):
@@ -131,7 +134,12 @@ public final class Node {
     }
 
     private var announcement: NodeAnnouncement {
-        NodeAnnouncement(node: id, profile: configuration.profile, model: configuration.modelName)
+        let own = links.sorted { $0.key < $1.key }.compactMap { key, link -> LinkReport? in
+            guard key.a == id || key.b == id else { return nil }
+            return LinkReport(peer: key.a == id ? key.b : key.a, latencySeconds: link.latencySeconds,
+                              bandwidthBytesPerSecond: link.bandwidthBytesPerSecond)
+        }
+        return NodeAnnouncement(node: id, profile: configuration.profile, model: configuration.modelName, links: own)
     }
 
     // MARK: Membership
@@ -174,6 +182,10 @@ public final class Node {
             effects.append(.log("WARNING: another node uses this node's id \(id); give each node its own --node-id or --state-dir"))
             return
         }
+        // Each node speaks for its own links only.
+        for link in a.links where link.peer != from {
+            measure(from, link.peer, latency: link.latencySeconds, bandwidth: link.bandwidthBytesPerSecond)
+        }
         let isNew = peers[from]?.profile == nil
         let changed = peers[from]?.profile != a.profile || peers[from]?.model != a.model
         peers[from]?.profile = a.profile
@@ -186,18 +198,20 @@ public final class Node {
         }
     }
 
-    /// Records a link; a change of more than 20% re-plans new requests.
-    private func measure(_ a: NodeID, _ b: NodeID, latency: Double, bandwidth: Double) {
-        guard a != b, latency.isFinite, latency >= 0, bandwidth.isFinite, bandwidth > 0 else { return }
+    /// Records a link; a change of more than 20% re-plans new requests. Returns whether it changed.
+    @discardableResult
+    private func measure(_ a: NodeID, _ b: NodeID, latency: Double, bandwidth: Double) -> Bool {
+        guard a != b, latency.isFinite, latency >= 0, bandwidth.isFinite, bandwidth > 0 else { return false }
         let key = LinkKey(a, b)
         let link = LinkProfile(latencySeconds: latency, bandwidthBytesPerSecond: bandwidth)
         if let old = links[key],
            abs(old.latencySeconds - latency) <= 0.2 * max(old.latencySeconds, 1e-6),
            abs(old.bandwidthBytesPerSecond - bandwidth) <= 0.2 * old.bandwidthBytesPerSecond {
-            return
+            return false
         }
         links[key] = link
         membershipVersion += 1
+        return true
     }
 
     /// Links this node knows, for status endpoints.

@@ -33,11 +33,14 @@ public struct NodeAnnouncement: Sendable, Equatable {
     public var profile: DeviceProfile
     /// Name of the model the node serves; nodes serving another model are not clustered.
     public var model: String
+    /// The sender's own links as it measured them (gossiped so every view converges).
+    public var links: [LinkReport]
 
-    public init(node: NodeID, profile: DeviceProfile, model: String) {
+    public init(node: NodeID, profile: DeviceProfile, model: String, links: [LinkReport] = []) {
         self.node = node
         self.profile = profile
         self.model = model
+        self.links = links
     }
 }
 
@@ -97,5 +100,18 @@ public struct TokenMessage: Sendable, Equatable {
         self.token = token
         self.finish = finish
         self.logprobs = logprobs
+    }
+}
+
+/// A link as one of its ends measured it.
+public struct LinkReport: Sendable, Equatable {
+    public var peer: NodeID
+    public var latencySeconds: Double
+    public var bandwidthBytesPerSecond: Double
+
+    public init(peer: NodeID, latencySeconds: Double, bandwidthBytesPerSecond: Double) {
+        self.peer = peer
+        self.latencySeconds = latencySeconds
+        self.bandwidthBytesPerSecond = bandwidthBytesPerSecond
     }
 }

@@ -11,7 +11,21 @@ extension FrameCodec {
             let node = try r.string("hello.node", max: maxIdentifierBytes)
             let model = try r.string("hello.model", max: maxIdentifierBytes)
             let profile = try readProfile(&r)
-            message = .hello(NodeAnnouncement(node: NodeID(node), profile: profile, model: model))
+            let countAt = r.offset
+            let count = try r.count("hello.links", elementSize: 2 + 16)
+            guard count <= maxShards else { throw r.malformed("hello.links", "\(count) links, at most \(maxShards)", at: countAt) }
+            var links: [LinkReport] = []
+            for _ in 0..<count {
+                let at = r.offset
+                let peer = try r.string("hello.links.peer", max: maxIdentifierBytes)
+                let latency = try r.f64("hello.links.latency")
+                let bandwidth = try r.f64("hello.links.bandwidth")
+                guard latency.isFinite, latency >= 0, bandwidth.isFinite, bandwidth > 0 else {
+                    throw r.malformed("hello.links", "latency \(latency) s and bandwidth \(bandwidth) B/s must be finite, >= 0 and > 0", at: at)
+                }
+                links.append(LinkReport(peer: NodeID(peer), latencySeconds: latency, bandwidthBytesPerSecond: bandwidth))
+            }
+            message = .hello(NodeAnnouncement(node: NodeID(node), profile: profile, model: model, links: links))
         case .heartbeat:
             message = .heartbeat
         case .forward:

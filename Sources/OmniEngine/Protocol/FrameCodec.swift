@@ -102,6 +102,12 @@ public enum FrameCodec {
             w.string(a.node.rawValue, max: maxIdentifierBytes, field: "hello.node")
             w.string(a.model, max: maxIdentifierBytes, field: "hello.model")
             write(a.profile, into: &w)
+            w.u32(a.links.count, field: "hello.links")
+            for link in a.links {
+                w.string(link.peer.rawValue, max: maxIdentifierBytes, field: "hello.links.peer")
+                w.f64(link.latencySeconds)
+                w.f64(link.bandwidthBytesPerSecond)
+            }
         case .heartbeat:
             break
         case .forward(let f):

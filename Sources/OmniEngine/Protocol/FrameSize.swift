@@ -14,6 +14,7 @@ extension FrameCodec {
             let p = a.profile
             payload = string(a.node.rawValue) + string(a.model) + string(p.id) + text(p.name, maxIdentifierBytes)
                 + 16 + text(p.processor, maxIdentifierBytes) + 8 + 7 * 8
+                + 4 + a.links.reduce(0) { $0 + string($1.peer.rawValue) + 16 }
         case .heartbeat:
             payload = 0
         case .forward(let f):
