@@ -199,4 +199,12 @@ import Testing
         let tpot = (r.tokenTimes.last! - r.tokenTimes.first!) / Double(r.tokenTimes.count - 1)
         #expect(tpot < 671e9 / 3e12 / 4, "time per token \(tpot) s")
     }
+
+    @Test func thisMachineIsAPresetFromCachedCalibration() throws {
+        let json = #"{"name":"me","model":"llama-3.2-1b","devices":[{"id":"here","preset":"this-machine"}],"workload":{"arrivals":{"type":"explicit","times":[0]},"prompt_tokens":8,"output_tokens":4}}"#
+        let e = try Experiment.parse(JSONValue.parse(Data(json.utf8), file: "x.json"), baseDirectory: URL(fileURLWithPath: "/"))
+        let p = e.devices[0].profile
+        #expect(e.devicePresets[NodeID("here")] == "this-machine")
+        #expect(p.totalMemoryBytes > 0 && p.memoryBandwidthBytesPerSecond > 1e8 && p.peakFlops.f32 > 1e8)
+    }
 }

@@ -68,4 +68,17 @@ public enum DevicePresets {
     }()
 
     public static var names: [String] { all.keys.sorted() }
+
+    /// The preset name for the machine running the simulation.
+    public static let thisMachine = "this-machine"
+
+    /// This machine's profile: memory and cores read from the system, bandwidth and matmul
+    /// FLOP/s measured once and cached in the state directory (as `omni serve` does). For
+    /// experiments that compare a simulated cluster with this very machine.
+    public static func calibratedThisMachine(id: String) -> DeviceProfile {
+        let stateDirectory = NodeIdentity.defaultStateDirectory()
+        let base = DeviceProfile.thisMachine(id: id)
+        return DeviceProfile.thisMachine(id: id, peakFlops: ComputeCalibration.peakFlops(stateDirectory: stateDirectory, processor: base.processor),
+                                         memoryBandwidthBytesPerSecond: BandwidthCalibration.bandwidth(stateDirectory: stateDirectory, processor: base.processor))
+    }
 }

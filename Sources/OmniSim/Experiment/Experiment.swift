@@ -255,10 +255,14 @@ extension Experiment {
         guard !id.isEmpty else { throw ExperimentError.invalid(path: d.path + ".id", message: "must not be empty") }
         var profile: DeviceProfile
         var presetName: String? = nil
-        if let p = d.child("preset") {
+        if let p = d.child("preset"), p.value.stringValue == DevicePresets.thisMachine {
+            // This machine, from the same cached calibration `omni serve` uses.
+            profile = DevicePresets.calibratedThisMachine(id: id)
+            presetName = DevicePresets.thisMachine
+        } else if let p = d.child("preset") {
             let name = try p.string()
             guard let preset = DevicePresets.all[name] else {
-                throw p.fail("unknown device preset \"\(name)\"; presets: \(DevicePresets.names.joined(separator: ", "))")
+                throw p.fail("unknown device preset \"\(name)\"; presets: \(DevicePresets.names.joined(separator: ", ")), \(DevicePresets.thisMachine)")
             }
             profile = preset.profile
             presetName = name
