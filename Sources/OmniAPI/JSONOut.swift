@@ -1,4 +1,5 @@
 import Foundation
+import OmniEngine
 
 /// JSON the server writes, with keys in a fixed order (responses are byte-stable).
 indirect enum JSONOut: Sendable, Equatable {
@@ -47,25 +48,6 @@ indirect enum JSONOut: Sendable, Equatable {
     }
 
     static func escape(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        JSONText.appendQuoted(s, to: &out)
     }
 }

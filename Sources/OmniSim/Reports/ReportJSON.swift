@@ -1,3 +1,4 @@
+import OmniEngine
 /// A JSON document with ordered object keys and fixed-precision numbers, rendered
 /// byte-for-byte the same on every run (Foundation's JSONSerialization does not promise
 /// key order or float text).
@@ -87,25 +88,6 @@ public indirect enum ReportJSON: Sendable, Equatable {
 
     /// Writes `s` as a JSON string literal (RFC 8259 escapes; other characters as UTF-8).
     static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    let hex = String(scalar.value, radix: 16, uppercase: false)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        JSONText.appendQuoted(s, to: &out)
     }
 }
