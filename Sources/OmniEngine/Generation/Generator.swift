@@ -106,8 +106,10 @@ public final class Generator: @unchecked Sendable {
         guard request.promptTokens.count < limit || request.maxTokens == 0 else {
             throw EngineError.contextOverflow(needed: needed, limit: limit)
         }
-        let capacity = min(needed, limit)
-        let caches = try makeCaches(capacity: capacity)
+        guard request.maxTokens > 0 else {
+            return GenerationResult(tokens: [], text: "", finishReason: .length, timings: GenerationTimings())
+        }
+        let caches = try makeCaches(capacity: min(needed, limit))
         var sampler = Sampler(parameters: request.sampling, promptTokens: request.promptTokens)
         var detokenizer = detokenizer
         var matcher = StopStringMatcher(stops: request.stopStrings)
@@ -124,9 +126,6 @@ public final class Generator: @unchecked Sendable {
             if let onText, !onText(piece) { cancelled = true }
         }
 
-        guard request.maxTokens > 0 else {
-            return GenerationResult(tokens: [], text: "", finishReason: .length, timings: timings)
-        }
         var clock = ContinuousClock.now
         var logits = try logits(for: request.promptTokens, caches: caches, observer: observer)
         timings.prefillSeconds = (ContinuousClock.now - clock).seconds
