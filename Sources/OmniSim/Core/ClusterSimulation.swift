@@ -60,6 +60,8 @@ public final class ClusterSimulation {
 
     let setup: SimulationSetup
     let costModel: CostModel
+    /// Device profiles by node (looked up on every compute step).
+    private let profiles: [NodeID: DeviceProfile]
     private var queue = EventQueue<Event>()
     private var now: UInt64 = 0
     private var nodes: [NodeID: Node] = [:]
@@ -95,6 +97,7 @@ public final class ClusterSimulation {
     public init(setup: SimulationSetup) {
         self.setup = setup
         self.costModel = CostModel()
+        self.profiles = Dictionary(setup.devices.map { ($0.node, $0.profile) }, uniquingKeysWith: { first, _ in first })
         self.linkRandom = ComponentRandom(seed: setup.seed, component: "links")
         self.arrivals = setup.arrivals
         self.activationRecorder = setup.captureActivations.map(ActivationRecorder.init)
@@ -264,9 +267,9 @@ public final class ClusterSimulation {
             case .send(let to, let message):
                 transmit(message, from: id, to: to)
             case .compute(let task):
-                guard let executor = executors[id], let device = setup.devices.first(where: { $0.node == id }) else { continue }
+                guard let executor = executors[id], let profile = profiles[id] else { continue }
                 let output = executor.run(task)
-                var seconds = costModel.stepTime(setup.model, dtypeBytes: setup.weightBytes, device: device.profile,
+                var seconds = costModel.stepTime(setup.model, dtypeBytes: setup.weightBytes, device: profile,
                                                  layers: task.layers, isLast: task.isLastShard,
                                                  tokens: task.input.positions, priorTokens: task.position)
                 seconds *= slowdown[id] ?? 1

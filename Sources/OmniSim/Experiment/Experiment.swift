@@ -102,7 +102,7 @@ extension Experiment {
             modelName = preset
             config = try presetConfig(preset, path: modelNode.path)
         } else {
-            let o = try modelNode.object(allowed: ["preset", "config", "checkpoint", "name"])
+            _ = try modelNode.object(allowed: ["preset", "config", "checkpoint", "name"])
             if let p = modelNode.child("preset") {
                 modelName = try p.string()
                 config = try presetConfig(modelName, path: p.path)
@@ -123,7 +123,6 @@ extension Experiment {
                 throw modelNode.fail("give a preset name, {\"preset\": ...}, {\"config\": path} or {\"checkpoint\": dir}")
             }
             if let n = modelNode.child("name") { modelName = try n.string() }
-            _ = o
         }
         let dtypeNode = root.child("dtype")
         let dtype = try dtypeNode?.string() ?? "bf16"
